@@ -1,0 +1,1 @@
+"""The b24migrate command line."""
