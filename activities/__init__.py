@@ -1,1 +1,1 @@
-"""placeholder"""
+"""Activity functions: thin adapters that validate a contract, call one shared service and return a contract."""

@@ -1,0 +1,42 @@
+"""Transforms: raw records as the portal returned them → canonical models the gateway accepts.
+
+Each family registers one pure function ``raw dict -> CanonicalModel`` in ``TRANSFORMS``. A record that cannot
+be transformed raises ``TransformError`` with a reason; the caller dead-letters it and goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from shared.models.base import CanonicalModel
+from shared.transforms.errors import TransformError
+from shared.transforms.users import user_from_raw
+
+TRANSFORMS: dict[str, Callable[[dict[str, Any]], CanonicalModel]] = {
+    "users": user_from_raw,
+}
+
+IMPORT_METHODS: dict[str, str] = {
+    "users": "import.users.batch",
+}
+
+MAX_BATCH: dict[str, int] = {
+    "import.users.batch": 100,
+    "import.groups.batch": 100,
+    "import.chats.batch": 50,
+    "import.chat.messages": 100,
+    "import.feed.posts": 50,
+    "import.feed.comments": 100,
+    "import.media.upload": 20,
+    "import.tasks.batch": 50,
+    "import.task.comments": 100,
+    "import.crm.companies": 50,
+    "import.crm.contacts": 50,
+    "import.crm.deals": 50,
+    "import.crm.spitems": 50,
+    "import.workflows.tpls": 20,
+}
+"""Items per gateway call: the plan's table in section 6.2 (and the gateway's 413 threshold)."""
+
+__all__ = ["IMPORT_METHODS", "MAX_BATCH", "TRANSFORMS", "TransformError"]

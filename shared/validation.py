@@ -1,0 +1,46 @@
+"""Validation reads: count each family on the source and the target portal, sample target records.
+
+Counting uses one offset page (``start=0``) per family, whose ``total`` is the portal's own COUNT — one request
+per family, cheap next to the export. Both portals are read through the read-only client, so validation can
+never write to either side.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.bitrix24.client import Bitrix24Client
+from shared.families import REGISTRY
+
+
+async def count_family(client: Bitrix24Client, family: str) -> int:
+    """The number of records the portal reports for a family."""
+    spec = REGISTRY[family]
+    params: dict[str, Any] = {"start": 0}
+    if spec.method == "user.get":
+        params.update({"SORT": "ID", "ORDER": "ASC"})
+    response = await client.call(spec.method, params)
+    if response.total is not None:
+        return int(response.total)
+    result = response.result
+    if isinstance(result, dict) and spec.result_key:
+        result = result.get(spec.result_key, [])
+    return len(result) if isinstance(result, list) else 0
+
+
+async def sample_users(source: Bitrix24Client, target: Bitrix24Client, limit: int = 20) -> tuple[int, int]:
+    """Compare up to ``limit`` users field by field; returns (sampled, mismatches)."""
+    page = await source.call("user.get", {"SORT": "ID", "ORDER": "ASC", "start": 0})
+    users = page.result if isinstance(page.result, list) else []
+    step = max(1, len(users) // limit) if users else 1
+    sampled = mismatches = 0
+    for user in users[::step][:limit]:
+        xml_id = f"cloud:user:{user['ID']}"
+        found = await target.call("user.get", {"FILTER": {"XML_ID": xml_id}})
+        rows = found.result if isinstance(found.result, list) else []
+        sampled += 1
+        if len(rows) != 1 or any(
+            str(rows[0].get(k, "")) != str(user.get(k, "")) for k in ("EMAIL", "NAME", "LAST_NAME")
+        ):
+            mismatches += 1
+    return sampled, mismatches
