@@ -1,0 +1,88 @@
+"""What the importer needs to know about one family: how a canonical item becomes portal calls.
+
+A :class:`Writer` turns a validated canonical model into the portal's create call, update call and lookup call
+(by the external id that carries the ``sourceId``), and names the references that must already exist in the
+ledger. The importer owns idempotency, batching and the ledger; writers are pure mapping code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from shared.models.base import CanonicalModel
+
+Call = tuple[str, dict[str, Any]]
+"""A portal call: ``(method, params)``."""
+
+
+def ledger_key(source_id: str) -> str:
+    """The plan's idempotency key for a source id: ``cloud:user:15`` → ``source:user:15``."""
+    return "source:" + source_id.partition(":")[2]
+
+
+def as_target_id(value: Any) -> str | None:
+    """Normalise an id the portal returned (int, numeric string, or ``{"ID": n}``-like dict) to a string."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | str) and str(value).strip() not in ("", "0"):
+        return str(value).strip()
+    if isinstance(value, dict):
+        for name in ("ID", "id", "item", "task", "chatId", "CHAT_ID", "FILE_ID"):
+            if name in value:
+                return as_target_id(value[name])
+    return None
+
+
+def first_found_id(result: Any, *names: str) -> str | None:
+    """The id of the first record in a list-method result (a list, or ``{"items": [...]}``/``{"tasks": …}``)."""
+    rows: Any = result
+    if isinstance(result, dict):
+        for wrapper in ("items", "tasks", "result"):
+            if isinstance(result.get(wrapper), list):
+                rows = result[wrapper]
+                break
+    if not isinstance(rows, list) or not rows:
+        return None
+    row = rows[0]
+    if isinstance(row, dict):
+        for name in names or ("ID", "id"):
+            if name in row:
+                return as_target_id(row[name])
+    return as_target_id(row)
+
+
+def yn(flag: bool) -> str:
+    """Bitrix24's ``Y``/``N`` flag encoding."""
+    return "Y" if flag else "N"
+
+
+@dataclass(frozen=True)
+class Writer:
+    """Base writer: subclasses set ``MODEL`` and override :meth:`add` and usually :meth:`update`/:meth:`find`."""
+
+    MODEL: ClassVar[type[CanonicalModel]] = CanonicalModel
+
+    def references(self, item: Any) -> dict[str, str]:
+        """Required references as ``{field name: referenced sourceId}``; every one must be in the ledger."""
+        return {}
+
+    def add(self, item: Any, refs: dict[str, str]) -> Call:
+        """The create call; ``refs`` maps referenced sourceIds to target ids."""
+        raise NotImplementedError
+
+    def update(self, item: Any, target_id: str, refs: dict[str, str]) -> Call | None:
+        """The update call for a changed record, or ``None`` when the portal cannot update this family."""
+        return None
+
+    def find(self, item: Any) -> Call | None:
+        """A read call that finds the record by its external id, or ``None`` when the family has none."""
+        return None
+
+    def created_id(self, result: Any) -> str | None:
+        """The target id in the create call's result."""
+        return as_target_id(result)
+
+    def found_id(self, result: Any) -> str | None:
+        """The target id in the lookup call's result, ``None`` when nothing was found."""
+        return first_found_id(result)

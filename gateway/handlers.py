@@ -1,0 +1,126 @@
+"""HTTP handlers of the gateway: the ``import.*`` webhook, ``/healthz``; thin over the importer.
+
+Order of checks on the webhook: client IP, import user id and code (one 403 for both), the method allow-list
+(403), the method's rate (429), the body (size 413, JSON 400, shape 400, batch size 413), the batch
+``X-Idempotency-Key`` (replay or 409), then the import itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import Any
+
+from aiohttp import web
+
+from gateway import keys
+from gateway.errors import access_denied, error
+from gateway.importer import dumps
+from gateway.methods import lookup
+from gateway.ratelimit import retry_after_header
+from gateway.target import TargetAuthError, TargetUnavailable
+
+log = logging.getLogger(__name__)
+
+
+class BadRequest(Exception):
+    """The request body or query cannot be used; the text goes to the 400 answer."""
+
+
+def parse_body(raw: bytes, query_limit: str | None) -> tuple[list[Any], int | None]:
+    """Items and ``test_limit`` from a JSON array or ``{"items": [...], "test_limit": N}`` body.
+
+    Raises:
+        BadRequest: malformed JSON, a wrong shape, or a ``test_limit`` that is not a non-negative integer.
+    """
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("the body is not valid JSON") from None
+    limit: Any = None
+    if isinstance(body, list):
+        items = body
+    elif isinstance(body, dict) and isinstance(body.get("items"), list):
+        items = body["items"]
+        limit = body.get("test_limit")
+    else:
+        raise BadRequest('the body must be a JSON array of items or {"items": [...]}')
+    if query_limit is not None:
+        limit = query_limit
+    if limit is None:
+        return items, None
+    try:
+        value = int(limit)
+    except (TypeError, ValueError):
+        raise BadRequest("test_limit must be a non-negative integer") from None
+    if isinstance(limit, bool) or value < 0 or (isinstance(limit, float) and not limit.is_integer()):
+        raise BadRequest("test_limit must be a non-negative integer")
+    return items, value
+
+
+async def import_handler(request: web.Request) -> web.StreamResponse:
+    """``POST /webhook/<import_user_id>/<import_code>/<method>``."""
+    app = request.app
+    if not app[keys.IPS].allows(request.remote):
+        return access_denied()
+    if not app[keys.CODES].check(request.match_info["uid"], request.match_info["code"]):
+        return access_denied()
+    method = request.match_info["method"]
+    spec = lookup(method)
+    if spec is None:
+        return error(403, "METHOD_NOT_ALLOWED", "only the import.* methods of the gateway are allowed")
+    wait = app[keys.LIMITER].acquire(method)
+    if wait > 0:
+        return error(429, "QUERY_LIMIT_EXCEEDED", f"over the rate of {method}; retry later",
+                     headers={"Retry-After": retry_after_header(wait)})
+    raw = await request.read()
+    try:
+        items, test_limit = parse_body(raw, request.query.get("test_limit"))
+    except BadRequest as exc:
+        return error(400, "INVALID_REQUEST", str(exc))
+    request[keys.ITEM_COUNT] = len(items)
+    if len(items) > spec.max_batch:
+        return error(413, "BATCH_TOO_LARGE", f"{method} accepts at most {spec.max_batch} items per request")
+    idem_key = request.headers.get("X-Idempotency-Key")
+    if not idem_key:
+        return await _run(request, spec.method, items, test_limit)
+    body_sha = hashlib.sha256(raw + b"\0" + str(test_limit).encode()).hexdigest()
+    ledger = app[keys.IMPORTER].ledger
+    async with app[keys.BATCH_LOCKS].hold([f"{method}\0{idem_key}"]):
+        stored = ledger.get_batch(idem_key, method)
+        if stored is not None:
+            if stored[0] != body_sha:
+                return error(409, "IDEMPOTENCY_KEY_REUSED",
+                             "this X-Idempotency-Key was used with a different body")
+            return web.Response(text=stored[1], content_type="application/json",
+                                headers={"X-Idempotent-Replay": "true"})
+        response = await _run(request, spec.method, items, test_limit)
+        if response.status == 200 and isinstance(response, web.Response) and response.text is not None:
+            ledger.put_batch(idem_key, method, body_sha, response.text)
+        return response
+
+
+async def _run(request: web.Request, method: str, items: list[Any], test_limit: int | None) -> web.Response:
+    spec = lookup(method)
+    assert spec is not None
+    try:
+        result = await request.app[keys.IMPORTER].run(spec, items, test_limit)
+    except TargetUnavailable as exc:
+        return error(503, "TARGET_UNAVAILABLE", str(exc), headers={"Retry-After": "5"})
+    except TargetAuthError as exc:
+        return error(502, "TARGET_AUTH_FAILED", str(exc))
+    body = result.as_json()
+    request[keys.OUTCOME] = {"imported": result.imported, "failed": len(result.failed),
+                             "duplicate": len(result.duplicate)}
+    return web.Response(text=dumps(body), content_type="application/json")
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Liveness plus what an operator needs at a glance (never a code)."""
+    importer = request.app[keys.IMPORTER]
+    return web.json_response({
+        "status": "ok",
+        "active_codes": request.app[keys.CODES].active_count,
+        "ledger": importer.ledger.counts(),
+    })
