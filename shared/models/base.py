@@ -51,6 +51,8 @@ class CanonicalModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     KIND: ClassVar[str] = ""
+    KIND_EXACT: ClassVar[bool] = True
+    """False when the kind carries a sub-kind (``crm:sp:<type>``), so only its prefix is checked."""
 
     sourceId: str
     checksum: str = ""
@@ -58,7 +60,8 @@ class CanonicalModel(BaseModel):
     @model_validator(mode="after")
     def _check_source_id(self) -> Self:
         kind, _ = parse_source_id(self.sourceId)
-        if self.KIND and not kind.startswith(self.KIND):
+        wrong = kind != self.KIND if self.KIND_EXACT else not kind.startswith(self.KIND + ":")
+        if self.KIND and wrong:
             raise ValueError(f"sourceId {self.sourceId!r} is not of kind {self.KIND!r}")
         return self
 
