@@ -47,3 +47,18 @@ async def make_gateway(tmp_path: Path) -> AsyncIterator[GatewayFactory]:
     yield factory
     for client in clients:
         await client.close()
+
+
+SIM_CODE = "target-sim-code"
+
+
+@pytest.fixture
+async def target_sim() -> AsyncIterator[tuple[str, str]]:
+    """A target-mode simulator on loopback: ``(webhook base URL, control base URL)``."""
+    sim_app = pytest.importorskip("simulator.app")
+    sim_settings = pytest.importorskip("simulator.settings")
+    settings = sim_settings.SimSettings(mode="target", webhook_user_id=1, webhook_code=SIM_CODE)
+    server = TestServer(sim_app.create_app(settings), host="127.0.0.1", port=0)
+    await server.start_server()
+    yield str(server.make_url(f"/rest/1/{SIM_CODE}/")), str(server.make_url("/"))
+    await server.close()
