@@ -6,7 +6,7 @@ from typing import Any
 
 import azure.durable_functions as df
 from shared.bitrix24.keyset import fetch_keyset_chunk
-from shared.families import REGISTRY
+from shared.families import get_family
 
 from shared.contracts import ExtractInput, ExtractOutput, SourceCheck
 from shared.errors import Permanent
@@ -31,7 +31,7 @@ async def extract_pages(payload: dict[str, Any]) -> dict[str, Any]:
     """One ``batch`` request of chained keyset pages; the records go to ``raw/<run>/<family>/<step>.json``."""
     inp = ExtractInput.model_validate(payload)
     runtime = get_runtime()
-    spec = REGISTRY[inp.family]
+    spec = get_family(inp.family)
     delta = {f">{spec.delta_field}": inp.since} if inp.since and spec.delta_field else None
     try:
         chunk = await fetch_keyset_chunk(

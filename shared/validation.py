@@ -10,16 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from shared.bitrix24.client import Bitrix24Client
-from shared.families import REGISTRY
+from shared.families import get_family
 
 
 async def count_family(client: Bitrix24Client, family: str) -> int:
     """The number of records the portal reports for a family."""
-    spec = REGISTRY[family]
-    params: dict[str, Any] = {"start": 0}
-    if spec.method == "user.get":
-        params.update({"SORT": "ID", "ORDER": "ASC"})
-    response = await client.call(spec.method, params)
+    spec = get_family(family)
+    params: dict[str, Any] = {**spec.base_params, "start": 0}
+    if spec.sort_style == "sort_order":
+        params.update({"SORT": spec.filter_id_field, "ORDER": spec.sort_direction})
+    response = await client.call(spec.list_method, params)
     if response.total is not None:
         return int(response.total)
     result = response.result

@@ -69,7 +69,8 @@ async def start_migration(req: func.HttpRequest, client: df.DurableOrchestration
     if isinstance(parsed, str):
         return _json(400, {"error": parsed})
     await client.start_new(MIGRATION_ORCHESTRATOR, parsed.run_id, parsed.model_dump(mode="json"))
-    return client.create_check_status_response(req, parsed.run_id)
+    response: func.HttpResponse = client.create_check_status_response(req, parsed.run_id)
+    return response
 
 
 @bp.route(route="migrations/{instance_id}", methods=["GET"])
