@@ -10,9 +10,9 @@ import azure.functions as func
 from activities import extract, load, transform
 from entities import throttle
 from orchestrators import family, migration
-from starters import migrations
+from starters import delta, migrations
 
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
 
-for blueprint_module in (migrations, migration, family, extract, transform, load, throttle):
+for blueprint_module in (migrations, delta, migration, family, extract, transform, load, throttle):
     app.register_functions(blueprint_module.bp)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import azure.durable_functions as df
-from shared.bitrix24.keyset import fetch_keyset_chunk
-from shared.families import get_family
 
-from shared.contracts import ExtractInput, ExtractOutput, SourceCheck
+from shared.bitrix24.keyset import fetch_keyset_chunk
+from shared.contracts import WATERMARK, ExtractInput, ExtractOutput, SourceCheck
 from shared.errors import Permanent
+from shared.families import get_family
 from shared.services.runtime import get_runtime
 
 bp = df.Blueprint()
@@ -57,3 +57,11 @@ async def extract_pages(payload: dict[str, Any]) -> dict[str, Any]:
         raw_blob=blob, count=len(records), last_id=max(last_id, inp.after_id), done=done,
         http_requests=chunk.http_requests,
     ).model_dump(mode="json")
+
+
+@bp.activity_trigger(input_name="payload")
+async def record_watermark(payload: dict[str, Any]) -> dict[str, Any]:
+    """Store the start time of a successful full or delta run as the next delta's ``since``."""
+    since = str(payload["since"])
+    await get_runtime().storage.set_watermark(WATERMARK, since)
+    return {"since": since}

@@ -33,8 +33,10 @@ TERMINAL = ("Completed", "Failed", "Terminated", "Canceled")
 class Stack:
     """The demo's child processes and their URLs; ``close`` stops every one of them by PID."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, *, host_source_code: str | None = None) -> None:
         self.out = out
+        # tests hand the host a different source code than the simulator's, to prove a wrong webhook fails fast
+        self.host_source_code = host_source_code
         self.children: list[Child] = []
         self.source_code = secrets.token_hex(8)
         self.target_code = secrets.token_hex(8)
@@ -64,7 +66,7 @@ class Stack:
                                            "--import-code", self.import_code, "--import-user-id", "1"),
                     f"{self.gateway_base}/healthz")
         env = {
-            "B24_SOURCE_WEBHOOK_URL": f"{self.source_url}/rest/1/{self.source_code}/",
+            "B24_SOURCE_WEBHOOK_URL": f"{self.source_url}/rest/1/{self.host_source_code or self.source_code}/",
             "B24_GATEWAY_URL": f"{self.gateway_base}/webhook/1/{self.import_code}/",
             "B24_TARGET_READ_WEBHOOK_URL": f"{self.target_url}/rest/1/{self.target_code}/",
             "B24_LIMITS": "standard",

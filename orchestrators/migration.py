@@ -15,6 +15,7 @@ from shared.contracts import (
     CHECK_SOURCE,
     FAMILY_ORCHESTRATOR,
     PHASES,
+    RECORD_WATERMARK,
     FamilyCounters,
     FamilyInput,
     MigrationInput,
@@ -61,6 +62,9 @@ def _run(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[st
         summary[family] = yield context.call_sub_orchestrator(
             FAMILY_ORCHESTRATOR, child.model_dump(mode="json"), f"{inp.run_id}:{family}"
         )
+    if inp.started_at and inp.phase in ("all", "delta") and not inp.families and inp.test_limit is None:
+        # only a complete run moves the watermark, and only after every family succeeded
+        yield context.call_activity(RECORD_WATERMARK, {"since": inp.started_at})
     context.set_custom_status({"phase": inp.phase, "current": "done", "families": summary})
     return {"run_id": inp.run_id, "phase": inp.phase, "families": summary}
 

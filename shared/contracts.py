@@ -19,6 +19,9 @@ TRANSFORM_RECORDS = "transform_records"
 LOAD_BATCH = "load_batch"
 THROTTLE_ENTITY = "throttle_entity"
 CHECK_SOURCE = "check_source"
+RECORD_WATERMARK = "record_watermark"
+DELTA_INSTANCE_ID = "delta-singleton"
+WATERMARK = "migration"
 
 PHASES: dict[str, tuple[str, ...]] = {
     "users": ("users",),
@@ -73,6 +76,8 @@ class MigrationInput(Contract):
     """ISO timestamp for delta runs: only records changed after it."""
     steps_per_generation: int = Field(default=20, ge=1)
     """Read by the starter from settings, so orchestrators never read the environment."""
+    started_at: str | None = None
+    """When the starter started the run (ISO, UTC); becomes the delta watermark once the run succeeds."""
 
 
 class FamilyInput(Contract):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import azure.durable_functions as df
@@ -58,6 +59,7 @@ def parse_start(phase: str, raw: bytes) -> MigrationInput | str:
         run_id="run-" + uuid.uuid4().hex[:12], phase=phase, families=body.families,
         test_limit=body.test_limit, since=body.since,
         steps_per_generation=get_settings().steps_per_generation,
+        started_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
 
 

@@ -7,6 +7,7 @@ overwrite or an upsert, so an activity delivered twice leaves the same state beh
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -41,15 +42,11 @@ class StorageServices:
         """Create the container, table and queue if they do not exist (idempotent)."""
         if self._ready:
             return
-        try:
+        with contextlib.suppress(ResourceExistsError):
             await self._blob.create_container(self._container_name)
-        except ResourceExistsError:
-            pass
         await self._tables.create_table_if_not_exists(self._table_name)
-        try:
+        with contextlib.suppress(ResourceExistsError):
             await self._queues.create_queue(self._queue_name)
-        except ResourceExistsError:
-            pass
         self._ready = True
 
     async def close(self) -> None:
@@ -121,6 +118,24 @@ class StorageServices:
         table = self._tables.get_table_client(self._table_name)
         query = table.query_entities(f"PartitionKey eq '{family}'", select=["RowKey"])
         return sum([1 async for _ in query])
+
+    # watermarks
+    async def get_watermark(self, name: str) -> str | None:
+        """The ISO time a successful run of ``name`` started at, or ``None`` before the first one."""
+        await self.ensure()
+        table = self._tables.get_table_client(self._table_name)
+        try:
+            entity = await table.get_entity("_watermark", name)
+        except ResourceNotFoundError:
+            return None
+        return str(entity["Since"])
+
+    async def set_watermark(self, name: str, since: str) -> None:
+        """Record that everything changed before ``since`` has been migrated."""
+        await self.ensure()
+        table = self._tables.get_table_client(self._table_name)
+        await table.upsert_entity({"PartitionKey": "_watermark", "RowKey": name, "Since": since},
+                                  mode=UpdateMode.REPLACE)
 
     # dead letters
     async def dead_letter(self, run_id: str, family: str, items: Iterable[Mapping[str, Any]]) -> int:
