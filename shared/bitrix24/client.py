@@ -228,6 +228,8 @@ class Bitrix24Client:
                 spent = block.get("processing", block.get("duration"))
                 if isinstance(spent, int | float):
                     self.budget.record(methods[key], float(spent))
+            for key in parsed.results:
+                self.budget.succeeded(methods[key])
         return parsed
 
     def _delays(self) -> Generator[float, Any, None]:
@@ -277,6 +279,7 @@ class Bitrix24Client:
             self.stats.last_time = dict(response.time)
             if self.budget is not None and method.lower() != BATCH:
                 self.budget.observe(method, response.time)
+                self.budget.succeeded(method)
             return dataclasses.replace(response, http_requests=attempts)
 
     async def _wait_for_limits(self, method: str, nested: tuple[str, ...]) -> None:

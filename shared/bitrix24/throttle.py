@@ -139,6 +139,8 @@ class _MethodUsage:
         self.reported_at = 0.0
         self.unblock_at: float | None = None
         self.own: deque[tuple[float, float]] = deque()
+        self.blocks = 0
+        """Consecutive 429s without a successful call in between."""
 
 
 class OperatingBudget:
@@ -230,14 +232,23 @@ class OperatingBudget:
         """The portal answered 429 for ``method``: the seconds to wait before retrying it.
 
         Uses the error's own ``time`` block when it carries ``operating_reset_at``, else the last one seen
-        for the method, else one window-minute.
+        for the method. Without either (a 429 on a command inside a ``batch`` carries no ``time``), it waits
+        one window-minute, doubling on each consecutive block up to the whole window, so the wait always
+        ends after the portal's oldest minute bucket has dropped out.
         """
         self.observe(method, time_block)
         usage = self._get(method)
+        usage.blocks += 1
         now = self._clock.monotonic()
         if usage.unblock_at is not None and usage.unblock_at > now:
             return usage.unblock_at - now
-        return self.window_s / 10
+        return float(min(self.window_s, self.window_s / 10 * 2.0 ** (usage.blocks - 1)))
+
+    def succeeded(self, method: str) -> None:
+        """A call of ``method`` went through: reset its consecutive-block count."""
+        usage = self._usage.get(method.lower())
+        if usage is not None:
+            usage.blocks = 0
 
     async def wait_out_block(self, method: str, time_block: Mapping[str, Any] | None) -> float:
         """Sleep through a 429 block of ``method`` and forget the spent window. Returns the seconds waited."""
