@@ -1,0 +1,112 @@
+"""The test app's orchestrations run through the real SDK replay inside the local host."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from durable_local.host import LocalDurableHost
+from durable_local.wire import SUB_CREATED, TASK_COMPLETED, TASK_FAILED, TASK_SCHEDULED, TIMER_CREATED, TIMER_FIRED
+
+
+async def _run(host: LocalDurableHost, name: str, value: Any, instance_id: str | None = None) -> dict[str, Any]:
+    iid = host.start_new(name, json.dumps(value), instance_id)
+    return await host.wait_for(iid, timeout=20)
+
+
+async def test_fan_out_sums_all_activity_results(host: LocalDurableHost, app_module: Any) -> None:
+    status = await _run(host, "fan_out", 50)
+    assert status["runtimeStatus"] == "Completed"
+    assert status["output"] == sum(2 * i for i in range(50))
+    assert app_module.RUNS["double"] == 50
+
+
+async def test_retry_numbering_matches_sdk(host: LocalDurableHost, app_module: Any) -> None:
+    status = await _run(host, "with_retry", {"key": "r1", "fail_times": 2, "attempts": 3}, "retry-1")
+    assert status["runtimeStatus"] == "Completed", status
+    assert status["output"] == {"flaky": {"ok": True, "attempts": 3}, "hello": "Hello after-retry"}
+    history = host.instance("retry-1").history
+    trail = [(e["EventType"], e.get("EventId", -1) if e["EventType"] in (TASK_SCHEDULED, TIMER_CREATED)
+              else e.get("TaskScheduledId", e.get("TimerId"))) for e in history
+             if e["EventType"] in (TASK_SCHEDULED, TASK_COMPLETED, TASK_FAILED, TIMER_CREATED, TIMER_FIRED)]
+    # attempt 1 = seq 0, retry timer 1, attempt 2 = seq 2, timer 3, attempt 3 = seq 4, next activity 5
+    assert trail == [(TASK_SCHEDULED, 0), (TASK_FAILED, 0), (TIMER_CREATED, 1), (TIMER_FIRED, 1),
+                     (TASK_SCHEDULED, 2), (TASK_FAILED, 2), (TIMER_CREATED, 3), (TIMER_FIRED, 3),
+                     (TASK_SCHEDULED, 4), (TASK_COMPLETED, 4), (TASK_SCHEDULED, 5), (TASK_COMPLETED, 5)]
+
+
+async def test_retry_exhausted_fails_with_last_error(host: LocalDurableHost) -> None:
+    status = await _run(host, "with_retry", {"key": "r2", "fail_times": 5, "attempts": 2})
+    assert status["runtimeStatus"] == "Failed"
+    assert "flaky failure 2" in status["output"]
+
+
+async def test_sub_orchestrations_with_explicit_and_generated_ids(host: LocalDurableHost) -> None:
+    status = await _run(host, "parent", None, "p1")
+    assert status["runtimeStatus"] == "Completed"
+    assert status["output"]["child"] == {"greeting": "Hello kid", "parent": "p1"}
+    assert status["output"]["generated"] == {"greeting": "Hello anon", "parent": "p1"}
+    assert host.get_status("p1:child")["runtimeStatus"] == "Completed"
+    created = [e["InstanceId"] for e in host.instance("p1").history if e["EventType"] == SUB_CREATED]
+    assert created == ["p1:child", "p1:1"]
+
+
+async def test_unknown_sub_orchestrator_fails_the_task_not_the_host(host: LocalDurableHost) -> None:
+    status = await _run(host, "failing_child_parent", None)
+    assert status["output"].startswith("caught: ")
+    assert "missing_orchestrator" in status["output"]
+
+
+async def test_entity_signal_call_error_and_persisted_state(host: LocalDurableHost) -> None:
+    status = await _run(host, "entity_orch", "k1")
+    assert status["runtimeStatus"] == "Completed", status
+    assert status["output"] == {"total": 15, "current": 15, "error": "counter exploded"}
+    assert host.read_entity("counter", "k1") == "15"
+    row = host.store._conn.execute("SELECT state FROM entities WHERE id='@counter@k1'").fetchone()
+    assert row == ("15",)
+
+
+async def test_continue_as_new_resets_history(host: LocalDurableHost) -> None:
+    status = await _run(host, "looper", {"n": 0, "limit": 4, "acc": 0}, "loop-1")
+    assert status["runtimeStatus"] == "Completed"
+    assert status["output"] == 2 * (0 + 1 + 2 + 3)
+    assert status["customStatus"] == {"generation": 3}
+    history = host.instance("loop-1").history
+    assert sum(1 for e in history if e["EventType"] == TASK_SCHEDULED) == 1
+
+
+async def test_durable_timer_fast_forward(host: LocalDurableHost) -> None:
+    status = await _run(host, "sleeper", 3600)
+    assert status["runtimeStatus"] == "Completed"
+    assert status["output"] >= 3600
+
+
+async def test_external_event_wins_and_timer_is_cancelled(host: LocalDurableHost) -> None:
+    host.fast_forward = False
+    iid = host.start_new("approval", None, "appr-1")
+    for _ in range(200):
+        if host.get_status(iid)["customStatus"] == "waiting-for-approval":
+            break
+        await __import__("asyncio").sleep(0.01)
+    host.raise_event(iid, "Approve", json.dumps("alice"))
+    status = await host.wait_for(iid, timeout=10)
+    assert status["output"] == {"approved_by": "alice"}
+    assert not [t for t in host._timers if host._timer_live(t[2])]
+
+
+async def test_timeout_branch_with_fast_forward(host: LocalDurableHost) -> None:
+    status = await _run(host, "approval", None)
+    assert status["output"] == "timed-out"
+
+
+async def test_nondeterminism_is_detected(host: LocalDurableHost) -> None:
+    status = await _run(host, "nondeterministic", None)
+    assert status["runtimeStatus"] == "Failed"
+    assert "Non-Deterministic workflow detected" in status["output"]
+    assert host.nondeterminism_errors
+
+
+async def test_custom_status_and_sync_activity_in_thread(host: LocalDurableHost, app_module: Any) -> None:
+    status = await _run(host, "child", {"name": "thread"})
+    assert status["output"]["greeting"] == "Hello thread"
+    assert app_module.RUNS["sync_hello"] == 1
