@@ -14,16 +14,16 @@ from gateway.handlers import healthz, import_handler
 from gateway.importer import Importer
 from gateway.ledger import Ledger
 from gateway.locks import KeyLocks
-from gateway.methods import METHODS
+from gateway.methods import MethodSpec, build_methods
 from gateway.ratelimit import RateLimiter
 from gateway.settings import GatewaySettings
 from gateway.target import TargetPortal
 
 
-def _limiter(settings: GatewaySettings) -> RateLimiter:
+def _limiter(settings: GatewaySettings, methods: dict[str, MethodSpec]) -> RateLimiter:
     if not settings.rate_limits:
         return RateLimiter({})
-    rates = {name: spec.rate_per_min for name, spec in METHODS.items()}
+    rates = {name: spec.rate_per_min for name, spec in methods.items()}
     rates.update(settings.rate_overrides)
     return RateLimiter(rates)
 
@@ -53,7 +53,8 @@ def create_app(settings: GatewaySettings) -> web.Application:
     app[keys.SETTINGS] = settings
     app[keys.CODES] = CodeRegistry(settings.import_user_id, list(settings.import_codes), settings.codes_file)
     app[keys.IPS] = IpAllowList(settings.allowed_networks)
-    app[keys.LIMITER] = _limiter(settings)
+    app[keys.METHODS] = build_methods(settings.media_folder_id, settings.media_max_bytes)
+    app[keys.LIMITER] = _limiter(settings, app[keys.METHODS])
     app[keys.BATCH_LOCKS] = KeyLocks()
     app.cleanup_ctx.append(_resources)
     app.router.add_post("/webhook/{uid}/{code}/{method}", import_handler)

@@ -17,7 +17,7 @@ from aiohttp import web
 from gateway import keys
 from gateway.errors import access_denied, error
 from gateway.importer import dumps
-from gateway.methods import lookup
+from gateway.methods import MethodSpec, lookup
 from gateway.ratelimit import retry_after_header
 from gateway.target import TargetAuthError, TargetUnavailable
 
@@ -67,7 +67,7 @@ async def import_handler(request: web.Request) -> web.StreamResponse:
     if not app[keys.CODES].check(request.match_info["uid"], request.match_info["code"]):
         return access_denied()
     method = request.match_info["method"]
-    spec = lookup(method)
+    spec = lookup(method, app[keys.METHODS])
     if spec is None:
         return error(403, "METHOD_NOT_ALLOWED", "only the import.* methods of the gateway are allowed")
     wait = app[keys.LIMITER].acquire(method)
@@ -84,7 +84,7 @@ async def import_handler(request: web.Request) -> web.StreamResponse:
         return error(413, "BATCH_TOO_LARGE", f"{method} accepts at most {spec.max_batch} items per request")
     idem_key = request.headers.get("X-Idempotency-Key")
     if not idem_key:
-        return await _run(request, spec.method, items, test_limit)
+        return await _run(request, spec, items, test_limit)
     body_sha = hashlib.sha256(raw + b"\0" + str(test_limit).encode()).hexdigest()
     ledger = app[keys.IMPORTER].ledger
     async with app[keys.BATCH_LOCKS].hold([f"{method}\0{idem_key}"]):
@@ -95,15 +95,13 @@ async def import_handler(request: web.Request) -> web.StreamResponse:
                              "this X-Idempotency-Key was used with a different body")
             return web.Response(text=stored[1], content_type="application/json",
                                 headers={"X-Idempotent-Replay": "true"})
-        response = await _run(request, spec.method, items, test_limit)
+        response = await _run(request, spec, items, test_limit)
         if response.status == 200 and isinstance(response, web.Response) and response.text is not None:
             ledger.put_batch(idem_key, method, body_sha, response.text)
         return response
 
 
-async def _run(request: web.Request, method: str, items: list[Any], test_limit: int | None) -> web.Response:
-    spec = lookup(method)
-    assert spec is not None
+async def _run(request: web.Request, spec: MethodSpec, items: list[Any], test_limit: int | None) -> web.Response:
     try:
         result = await request.app[keys.IMPORTER].run(spec, items, test_limit)
     except TargetUnavailable as exc:

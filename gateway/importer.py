@@ -93,6 +93,10 @@ class Importer:
             except ValidationError as exc:
                 result.fail(raw_source_id(raw), "validation_error", describe(exc))
                 continue
+            problem = spec.writer.check(item)
+            if problem is not None:
+                result.fail(item.sourceId, "validation_error", problem)
+                continue
             if item.sourceId in seen:
                 result.fail(item.sourceId, "duplicate_in_batch", "the same sourceId appears twice in this batch")
                 continue
@@ -150,19 +154,17 @@ class Importer:
         found = await self._reconcile(spec, [w for w in work if w.row is not None and w.row.pending])
         creates: list[_Work] = []
         updates: list[tuple[_Work, str, Call]] = []
+        # (work, target id, was it an update) of every portal write that succeeded
+        done: list[tuple[_Work, str, bool]] = []
         commits: list[tuple[str, str, str, str]] = []
         for w in work:
             target_id = w.row.target_id if w.row is not None and not w.row.pending else found.get(w.key)
             if target_id is None:
                 creates.append(w)
-                continue
-            if w.row is not None and w.row.pending and w.row.checksum == w.fp:
+            elif w.row is not None and w.row.pending and w.row.checksum == w.fp:
                 # the interrupted create did land, with exactly this content: finish it
-                commits.append((w.key, spec.family, target_id, w.fp))
-                result.created(w.item.sourceId, target_id)
-                continue
-            call = writer.update(w.item, target_id, w.refs)
-            if call is None:
+                done.append((w, target_id, False))
+            elif (call := writer.update(w.item, target_id, w.refs)) is None:
                 commits.append((w.key, spec.family, target_id, w.row.checksum if w.row else w.fp))
                 result.skip(w.item.sourceId, SKIP_UNCHANGED, target_id)
             else:
@@ -170,7 +172,8 @@ class Importer:
         if creates:
             self.ledger.record_intents([(w.key, spec.family, w.fp) for w in creates])
         answers = await self.portal.call_many(
-            [writer.add(w.item, w.refs) for w in creates] + [call for _, _, call in updates]
+            [writer.add(w.item, w.refs) for w in creates] + [call for _, _, call in updates],
+            batch=writer.BATCHABLE,
         )
         unavailable = False
         for w, answer in zip(creates, answers[: len(creates)], strict=True):
@@ -180,20 +183,54 @@ class Importer:
             elif target_id is None:
                 result.fail(w.item.sourceId, "target_error", _reason(answer))
             else:
-                commits.append((w.key, spec.family, target_id, w.fp))
-                result.created(w.item.sourceId, target_id)
+                done.append((w, target_id, False))
         for (w, target_id, _), answer in zip(updates, answers[len(creates) :], strict=True):
             if answer.error == UNAVAILABLE:
                 unavailable = True
             elif not answer.ok:
                 result.fail(w.item.sourceId, "target_error", _reason(answer))
             else:
-                commits.append((w.key, spec.family, target_id, w.fp))
+                done.append((w, target_id, True))
+        extras, follow_failed = await self._follow_ups(spec, done)
+        for w, target_id, was_update in done:
+            problem = follow_failed.get(w.key)
+            if problem is not None:
+                # the record exists but is incomplete: an empty checksum makes the next send an update
+                commits.append((w.key, spec.family, target_id, ""))
+                if problem.error == UNAVAILABLE:
+                    unavailable = True
+                else:
+                    result.fail(w.item.sourceId, "target_error", "nested write failed: " + _reason(problem))
+                continue
+            commits.append((w.key, spec.family, target_id, w.fp))
+            if was_update:
                 result.changed(w.item.sourceId, target_id)
+            else:
+                result.created(w.item.sourceId, target_id)
         if commits:
-            self.ledger.commit(commits)
+            self.ledger.commit(commits, extras)
         if unavailable:
             raise TargetUnavailable("the portal failed part of the batch in transport; resend the batch")
+
+    async def _follow_ups(
+        self, spec: MethodSpec, done: list[tuple[_Work, str, bool]]
+    ) -> tuple[dict[str, str], dict[str, CallResult]]:
+        """Run nested writes (group members, new chat members); new ``extra`` states and first failures."""
+        owners: list[str] = []
+        calls: list[Call] = []
+        extras: dict[str, str] = {}
+        for w, target_id, _ in done:
+            state = w.row.extra if w.row is not None else ""
+            more, new_state = spec.writer.after(w.item, target_id, w.refs, state)
+            extras[w.key] = new_state
+            owners.extend([w.key] * len(more))
+            calls.extend(more)
+        failed: dict[str, CallResult] = {}
+        if calls:
+            for key, answer in zip(owners, await self.portal.call_many(calls), strict=True):
+                if not answer.ok and key not in failed:
+                    failed[key] = answer
+        return {k: v for k, v in extras.items() if k not in failed and v}, failed
 
 
 def _reason(answer: CallResult) -> str:

@@ -9,6 +9,7 @@ from aiohttp import web
 from gateway.auth import CodeRegistry, IpAllowList
 from gateway.importer import Importer
 from gateway.locks import KeyLocks
+from gateway.methods import MethodSpec
 from gateway.ratelimit import RateLimiter
 from gateway.settings import GatewaySettings
 
@@ -18,6 +19,7 @@ IPS = web.AppKey("ips", IpAllowList)
 LIMITER = web.AppKey("limiter", RateLimiter)
 IMPORTER = web.AppKey("importer", Importer)
 BATCH_LOCKS = web.AppKey("batch_locks", KeyLocks)
+METHODS = web.AppKey("methods", dict[str, MethodSpec])
 
 ITEM_COUNT = web.RequestKey("item_count", int)
 OUTCOME = web.RequestKey("outcome", dict[str, Any])

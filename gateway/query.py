@@ -20,7 +20,18 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
+def drop_none(value: Any) -> Any:
+    """``value`` without ``None`` entries in its dicts (an absent param, not an empty one, at the portal)."""
+    if isinstance(value, dict):
+        return {k: drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [drop_none(v) for v in value]
+    return value
+
+
 def _pairs(prefix: str, value: Any) -> Iterator[tuple[str, str]]:
+    if value is None:
+        return
     if isinstance(value, dict):
         for key, item in value.items():
             yield from _pairs(f"{prefix}[{key}]", item)

@@ -15,7 +15,7 @@ from typing import Any
 
 import aiohttp
 
-from gateway.query import command
+from gateway.query import command, drop_none
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ class TargetPortal:
         self.http_requests += 1
         try:
             async with self._gate, self._session.post(
-                self._base + method, json=params, timeout=self._timeout
+                self._base + method, json=drop_none(params), timeout=self._timeout
             ) as resp:
                 status = resp.status
                 try:
@@ -150,7 +150,7 @@ class TargetPortal:
     async def _singles(self, calls: list[tuple[str, dict[str, Any]]]) -> list[CallResult]:
         return list(await asyncio.gather(*(self.call(m, p) for m, p in calls)))
 
-    async def call_many(self, calls: list[tuple[str, dict[str, Any]]]) -> list[CallResult]:
+    async def call_many(self, calls: list[tuple[str, dict[str, Any]]], batch: bool = True) -> list[CallResult]:
         """Run many calls, in ``batch`` chunks of 50 when enabled; results keep the order of ``calls``.
 
         Chunks that succeed are returned even when another chunk fails in transport: the calls of a failed
@@ -159,7 +159,7 @@ class TargetPortal:
         if not calls:
             return []
         chunks = [calls[i : i + BATCH_SIZE] for i in range(0, len(calls), BATCH_SIZE)]
-        run = self._batch_safe if self._use_batch else self._singles_safe
+        run = self._batch_safe if self._use_batch and batch else self._singles_safe
         parts = await asyncio.gather(*(run(c) for c in chunks))
         return [r for part in parts for r in part]
 

@@ -62,10 +62,16 @@ class Writer:
     """Base writer: subclasses set ``MODEL`` and override :meth:`add` and usually :meth:`update`/:meth:`find`."""
 
     MODEL: ClassVar[type[CanonicalModel]] = CanonicalModel
+    BATCHABLE: ClassVar[bool] = True
+    """False for calls too large for a ``batch`` query string (file uploads)."""
 
     def references(self, item: Any) -> dict[str, str]:
         """Required references as ``{field name: referenced sourceId}``; every one must be in the ledger."""
         return {}
+
+    def check(self, item: Any) -> str | None:
+        """A reason to refuse the item beyond the model's own validation, or ``None``."""
+        return None
 
     def add(self, item: Any, refs: dict[str, str]) -> Call:
         """The create call; ``refs`` maps referenced sourceIds to target ids."""
@@ -79,6 +85,13 @@ class Writer:
         """A read call that finds the record by its external id, or ``None`` when the family has none."""
         return None
 
+    def after(self, item: Any, target_id: str, refs: dict[str, str], state: str) -> tuple[list[Call], str]:
+        """Follow-up calls after a create or update (nested members), and the new ledger ``extra`` state.
+
+        ``state`` is what the previous successful run stored, so follow-ups add only what is new.
+        """
+        return [], state
+
     def created_id(self, result: Any) -> str | None:
         """The target id in the create call's result."""
         return as_target_id(result)
@@ -86,3 +99,26 @@ class Writer:
     def found_id(self, result: Any) -> str | None:
         """The target id in the lookup call's result, ``None`` when nothing was found."""
         return first_found_id(result)
+
+
+def ref_list(name: str, source_ids: list[str]) -> dict[str, str]:
+    """References of a list field as ``{"name[i]": sourceId}``."""
+    return {f"{name}[{i}]": sid for i, sid in enumerate(source_ids)}
+
+
+def ref_opt(name: str, source_id: str | None) -> dict[str, str]:
+    """A reference of an optional field (nothing when ``None``)."""
+    return {name: source_id} if source_id else {}
+
+
+def mapped(refs: dict[str, str], source_id: str | None) -> int | None:
+    """The target id of a resolved reference as an int (Bitrix24 ids are numeric), ``None`` when absent."""
+    if not source_id:
+        return None
+    value = refs[source_id]
+    return int(value) if value.isdigit() else None
+
+
+def mapped_list(refs: dict[str, str], source_ids: list[str]) -> list[int]:
+    """Target ids of a list of resolved references."""
+    return [v for v in (mapped(refs, s) for s in source_ids) if v is not None]

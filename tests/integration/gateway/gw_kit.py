@@ -17,11 +17,12 @@ IMPORT_CODE = "import-code-0123456789abcdef"
 
 
 class FakePortal:
-    """Users (``user.add``/``user.update``/``user.get``) plus a generic store for other ``*.add`` methods."""
+    """Users plus one store per other family, with the create/update/lookup methods the gateway calls."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.users: dict[int, dict[str, Any]] = {}
+        self.stores: dict[str, dict[int, dict[str, Any]]] = {}
         self.fail_next: int = 0
         self.app = web.Application()
         self.app.router.add_post("/rest/1/{code}/{method}", self._handle)
@@ -35,6 +36,12 @@ class FakePortal:
         if self.fail_next:
             self.fail_next -= 1
             return web.json_response({"error": "INTERNAL_SERVER_ERROR", "error_description": "boom"}, status=500)
+        parts = method.split(".")
+        if len(parts) == 3 and parts[0] == "crm" and parts[1] in ("company", "contact", "deal"):
+            result = self._crm(parts[1], parts[2], params)
+            if isinstance(result, web.Response):
+                return result
+            return web.json_response({"result": result, "time": {}})
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"error": "ERROR_METHOD_NOT_FOUND", "error_description": "Method not found!"},
@@ -60,6 +67,119 @@ class FakePortal:
     def _user_get(self, params: dict[str, Any]) -> Any:
         wanted = params.get("FILTER", {}).get("XML_ID")
         return [u for u in self.users.values() if wanted is None or u.get("XML_ID") == wanted]
+
+    def store(self, name: str) -> dict[int, dict[str, Any]]:
+        """Records of one store (``groups``, ``tasks``, ``deal``, ...)."""
+        return self.stores.setdefault(name, {})
+
+    def _create(self, name: str, fields: dict[str, Any]) -> int:
+        rows = self.store(name)
+        new_id = 100 + sum(len(r) for r in self.stores.values())
+        rows[new_id] = {**fields, "ID": new_id}
+        return new_id
+
+    def _update(self, name: str, rid: Any, fields: dict[str, Any]) -> Any:
+        rows = self.store(name)
+        if int(rid) not in rows:
+            return web.json_response({"error": "NOT_FOUND", "error_description": "not found"}, status=400)
+        rows[int(rid)].update(fields)
+        return True
+
+    def _find(self, name: str, field: str, value: Any) -> list[dict[str, Any]]:
+        return [{"ID": r["ID"], "id": r["ID"]} for r in self.store(name).values() if r.get(field) == value]
+
+    def _sonet_group_create(self, p: dict[str, Any]) -> Any:
+        return self._create("groups", p)
+
+    def _sonet_group_update(self, p: dict[str, Any]) -> Any:
+        return self._update("groups", p["GROUP_ID"], p)
+
+    def _sonet_group_get(self, p: dict[str, Any]) -> Any:
+        return self._find("groups", "XML_ID", p["FILTER"]["XML_ID"])
+
+    def _sonet_group_user_add(self, p: dict[str, Any]) -> Any:
+        members = self.store("groups")[int(p["GROUP_ID"])].setdefault("members", {})
+        if p["USER_ID"] in members:
+            return web.json_response({"error": "ERROR_CORE", "error_description": "already a member"}, status=400)
+        members[p["USER_ID"]] = "K"
+        return True
+
+    def _sonet_group_user_update(self, p: dict[str, Any]) -> Any:
+        self.store("groups")[int(p["GROUP_ID"])]["members"][p["USER_ID"]] = p["ROLE"]
+        return True
+
+    def _im_chat_add(self, p: dict[str, Any]) -> Any:
+        return self._create("chats", p)
+
+    def _im_chat_get(self, p: dict[str, Any]) -> Any:
+        rows = self._find("chats", "ENTITY_ID", p["ENTITY_ID"])
+        return {"ID": rows[0]["ID"]} if rows else None
+
+    def _im_chat_updatetitle(self, p: dict[str, Any]) -> Any:
+        return self._update("chats", p["CHAT_ID"], {"TITLE": p["TITLE"]})
+
+    def _im_chat_user_add(self, p: dict[str, Any]) -> Any:
+        self.store("chats")[int(p["CHAT_ID"])]["USERS"].extend(p["USERS"])
+        return True
+
+    def _im_message_add(self, p: dict[str, Any]) -> Any:
+        return self._create("messages", p)
+
+    def _im_message_update(self, p: dict[str, Any]) -> Any:
+        return self._update("messages", p["MESSAGE_ID"], {"MESSAGE": p["MESSAGE"]})
+
+    def _disk_folder_uploadfile(self, p: dict[str, Any]) -> Any:
+        new_id = self._create("files", {"NAME": p["data"]["NAME"], "CONTENT": p["fileContent"][1]})
+        return {"ID": new_id, "NAME": p["data"]["NAME"]}
+
+    def _disk_folder_getchildren(self, p: dict[str, Any]) -> Any:
+        return self._find("files", "NAME", p["filter"]["NAME"])
+
+    def _log_blogpost_add(self, p: dict[str, Any]) -> Any:
+        return self._create("posts", p)
+
+    def _log_blogpost_update(self, p: dict[str, Any]) -> Any:
+        return self._update("posts", p["POST_ID"], p)
+
+    def _log_blogcomment_add(self, p: dict[str, Any]) -> Any:
+        return self._create("comments", p)
+
+    def _tasks_task_add(self, p: dict[str, Any]) -> Any:
+        return {"task": {"id": self._create("tasks", p["fields"])}}
+
+    def _tasks_task_update(self, p: dict[str, Any]) -> Any:
+        return self._update("tasks", p["taskId"], p["fields"])
+
+    def _tasks_task_list(self, p: dict[str, Any]) -> Any:
+        return {"tasks": self._find("tasks", "XML_ID", p["filter"]["XML_ID"])}
+
+    def _task_commentitem_add(self, p: dict[str, Any]) -> Any:
+        return self._create("task_comments", {"TASKID": p["TASKID"], **p["FIELDS"]})
+
+    def _task_commentitem_update(self, p: dict[str, Any]) -> Any:
+        return self._update("task_comments", p["ITEMID"], p["FIELDS"])
+
+    def _crm(self, entity: str, action: str, p: dict[str, Any]) -> Any:
+        if action == "add":
+            return self._create(entity, p["fields"])
+        if action == "update":
+            return self._update(entity, p["id"], p["fields"])
+        return self._find(entity, "ORIGIN_ID", p["filter"]["ORIGIN_ID"])
+
+    def _crm_item_add(self, p: dict[str, Any]) -> Any:
+        return {"item": {"id": self._create("sp", {**p["fields"], "entityTypeId": p["entityTypeId"]})}}
+
+    def _crm_item_update(self, p: dict[str, Any]) -> Any:
+        return self._update("sp", p["id"], p["fields"])
+
+    def _crm_item_list(self, p: dict[str, Any]) -> Any:
+        return {"items": self._find("sp", "xmlId", p["filter"]["xmlId"])}
+
+    def _bizproc_workflow_template_add(self, p: dict[str, Any]) -> Any:
+        return self._create("tpls", p)
+
+    def _bizproc_workflow_template_update(self, p: dict[str, Any]) -> Any:
+        return self._update("tpls", p["ID"], p["FIELDS"])
 
     def count(self, method: str) -> int:
         """How many times ``method`` was called."""

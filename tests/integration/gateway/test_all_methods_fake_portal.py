@@ -1,0 +1,175 @@
+"""Every import.* method against the recording portal: create, duplicate, update, missing reference,
+test_limit and the batch maximum, plus the family-specific rules (nested members, media, link rewriting)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from gw_kit import FakePortal, url, user
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
+
+
+def media(n: int, content: bytes = PNG, **extra: Any) -> dict[str, Any]:
+    return {"sourceId": f"cloud:feed:image:{n}", "name": f"../pic {n}.png", "contentType": "image/png",
+            "size": len(content), "sha256": hashlib.sha256(content).hexdigest(),
+            "contentB64": base64.b64encode(content).decode(), **extra}
+
+
+SEED: list[tuple[str, list[dict[str, Any]]]] = [
+    ("import.users.batch", [user(1), user(2), user(3)]),
+    ("import.groups.batch", [{"sourceId": "cloud:group:1", "name": "G1", "ownerSourceId": "cloud:user:1"}]),
+    ("import.chats.batch", [{"sourceId": "cloud:chat:1", "ownerSourceId": "cloud:user:1",
+                             "memberSourceIds": ["cloud:user:1", "cloud:user:2"]}]),
+    ("import.media.upload", [media(1)]),
+    ("import.feed.posts", [{"sourceId": "cloud:feed:post:1", "authorSourceId": "cloud:user:1", "message": "p"}]),
+    ("import.tasks.batch", [{"sourceId": "cloud:task:1", "title": "T1", "responsibleSourceId": "cloud:user:1"}]),
+    ("import.crm.companies", [{"sourceId": "cloud:crm:company:1", "title": "ACME"}]),
+    ("import.crm.contacts", [{"sourceId": "cloud:crm:contact:1", "name": "Ann"}]),
+]
+
+Item = Callable[[int, str], dict[str, Any]]
+# method → (item factory(n, variant), the reference to break for missing_reference, max batch)
+CASES: dict[str, tuple[Item, str, int]] = {
+    "import.users.batch": (lambda n, v: user(n, name=v), "", 100),
+    "import.groups.batch": (lambda n, v: {"sourceId": f"cloud:group:{n}", "name": v, "ownerSourceId": "cloud:user:1",
+                                          "members": [{"userSourceId": "cloud:user:2", "role": "E"}]},
+                            "ownerSourceId", 100),
+    "import.chats.batch": (lambda n, v: {"sourceId": f"cloud:chat:{n}", "title": v, "ownerSourceId": "cloud:user:1",
+                                         "memberSourceIds": ["cloud:user:2"]}, "ownerSourceId", 50),
+    "import.chat.messages": (lambda n, v: {"sourceId": f"cloud:chat:message:{n}", "chatSourceId": "cloud:chat:1",
+                                           "authorSourceId": "cloud:user:2", "text": v}, "chatSourceId", 100),
+    "import.media.upload": (lambda n, v: media(n, PNG + v.encode()), "", 20),
+    "import.feed.posts": (lambda n, v: {"sourceId": f"cloud:feed:post:{n}", "authorSourceId": "cloud:user:2",
+                                        "message": v, "groupSourceIds": ["cloud:group:1"]}, "authorSourceId", 50),
+    "import.feed.comments": (lambda n, v: {"sourceId": f"cloud:feed:comment:{n}", "postSourceId": "cloud:feed:post:1",
+                                           "authorSourceId": "cloud:user:3", "text": v}, "postSourceId", 100),
+    "import.tasks.batch": (lambda n, v: {"sourceId": f"cloud:task:{n}", "title": v, "responsibleSourceId":
+                                         "cloud:user:2", "parentSourceId": "cloud:task:1",
+                                         "groupSourceId": "cloud:group:1"}, "responsibleSourceId", 50),
+    "import.task.comments": (lambda n, v: {"sourceId": f"cloud:task:comment:{n}", "taskSourceId": "cloud:task:1",
+                                           "authorSourceId": "cloud:user:2", "text": v}, "taskSourceId", 100),
+    "import.crm.companies": (lambda n, v: {"sourceId": f"cloud:crm:company:{n}", "title": v,
+                                           "assignedSourceId": "cloud:user:1", "phones": ["+1"]},
+                             "assignedSourceId", 50),
+    "import.crm.contacts": (lambda n, v: {"sourceId": f"cloud:crm:contact:{n}", "name": v,
+                                          "companySourceId": "cloud:crm:company:1"}, "companySourceId", 50),
+    "import.crm.deals": (lambda n, v: {"sourceId": f"cloud:crm:deal:{n}", "title": v, "opportunity": 10.5,
+                                       "companySourceId": "cloud:crm:company:1",
+                                       "contactSourceIds": ["cloud:crm:contact:1"]}, "companySourceId", 50),
+    "import.crm.spitems": (lambda n, v: {"sourceId": f"cloud:crm:sp:128:{n}", "entityTypeId": 128, "title": v,
+                                         "assignedSourceId": "cloud:user:3"}, "assignedSourceId", 50),
+    "import.workflows.tpls": (lambda n, v: {"sourceId": f"cloud:workflow:tpl:{n}", "name": v,
+                                            "documentType": ["crm", "CCrmDocumentDeal", "DEAL"],
+                                            "templateDataB64": "AAAA"}, "", 20),
+}
+NO_UPDATE = {"import.media.upload", "import.feed.comments"}
+
+
+async def seed(gw: Any) -> None:
+    for method, items in SEED:
+        data = await (await gw.post(url(method), json=items)).json()
+        assert data["imported"] == len(items), (method, data)
+
+
+@pytest.mark.parametrize("method", sorted(CASES), ids=str)
+async def test_method_contract(method: str, fake_portal: tuple[FakePortal, str], make_gateway: Any) -> None:
+    _, target = fake_portal
+    gw = await make_gateway(target)
+    await seed(gw)
+    make, ref_field, max_batch = CASES[method]
+    items = [make(10, "one"), make(11, "two")]
+    first = await (await gw.post(url(method), json=items)).json()
+    assert first["imported"] == 2 and first["failed"] == [], first
+    assert set(first["ids"]) == {i["sourceId"] for i in items}
+
+    again = await (await gw.post(url(method), json=items)).json()
+    assert again["imported"] == 0 and sorted(again["duplicate"]) == sorted(first["ids"])
+    assert again["ids"] == first["ids"]
+
+    changed = await (await gw.post(url(method), json=[make(10, "changed"), items[1]])).json()
+    if method in NO_UPDATE:
+        assert changed["imported"] == 0 and changed["skipped_items"][0]["reason"] == "unchanged"
+    else:
+        assert changed["updated"] == [items[0]["sourceId"]] and changed["imported"] == 1, changed
+    assert changed["ids"][items[0]["sourceId"]] == first["ids"][items[0]["sourceId"]]
+
+    if ref_field:
+        broken = make(12, "orphan")
+        broken[ref_field] = broken[ref_field].rsplit(":", 1)[0] + ":999"
+        data = await (await gw.post(url(method), json=[broken, make(13, "fine")])).json()
+        assert data["failed"][0]["code"] == "missing_reference" and data["imported"] == 1
+        assert ref_field in data["failed"][0]["reason"]
+
+    limited = await (await gw.post(url(method) + "?test_limit=1", json=[make(14, "a"), make(15, "b")])).json()
+    assert limited["imported"] == 1 and limited["skipped_items"] == [
+        {"sourceId": make(15, "b")["sourceId"], "reason": "test_limit"}]
+
+    too_many = await gw.post(url(method), json=[make(100 + i, "m") for i in range(max_batch + 1)])
+    assert too_many.status == 413
+
+
+async def test_group_members_are_nested_and_added_once(fake_portal: tuple[FakePortal, str], make_gateway: Any) -> None:
+    portal, target = fake_portal
+    gw = await make_gateway(target)
+    await seed(gw)
+    group = CASES["import.groups.batch"][0](5, "team")
+    data = await (await gw.post(url("import.groups.batch"), json=[group])).json()
+    gid = data["ids"]["cloud:group:5"]
+    uid2 = (await (await gw.post(url("import.users.batch"), json=[user(2)])).json())["ids"]["cloud:user:2"]
+    assert portal.store("groups")[gid]["members"] == {uid2: "E"}
+    group["members"].append({"userSourceId": "cloud:user:3", "role": "K"})
+    data = await (await gw.post(url("import.groups.batch"), json=[group])).json()
+    assert data["updated"] == ["cloud:group:5"] and data["failed"] == []
+    assert len(portal.store("groups")[gid]["members"]) == 2
+    assert portal.count("sonet_group.user.add") == 2
+
+
+async def test_media_is_verified_and_links_are_rewritten(
+    fake_portal: tuple[FakePortal, str], make_gateway: Any
+) -> None:
+    portal, target = fake_portal
+    gw = await make_gateway(target)
+    await seed(gw)
+    bad = [
+        media(20, contentType="text/html"),
+        {**media(21), "sha256": "0" * 64},
+        {**media(22), "size": 3},
+        media(23, content=b"<html>not a png</html>"),
+        {**media(24), "contentB64": "@@@"},
+    ]
+    data = await (await gw.post(url("import.media.upload"), json=bad)).json()
+    assert data["imported"] == 0 and [f["code"] for f in data["failed"]] == ["validation_error"] * 5
+    ok = await (await gw.post(url("import.media.upload"), json=[media(25)])).json()
+    file_id = ok["ids"]["cloud:feed:image:25"]
+    stored_name = portal.store("files")[file_id]["NAME"]
+    assert "/" not in stored_name and ".." not in stored_name.split("__")[1][:2]
+    post = {"sourceId": "cloud:feed:post:9", "authorSourceId": "cloud:user:1",
+            "message": "look [DISK FILE ID=cloud:feed:image:25] here"}
+    data = await (await gw.post(url("import.feed.posts"), json=[post])).json()
+    stored = portal.store("posts")[data["ids"]["cloud:feed:post:9"]]
+    assert stored["POST_MESSAGE"] == f"look [DISK FILE ID=n{file_id}] here"
+    assert stored["FILES"] == [f"n{file_id}"]
+    missing = {**post, "sourceId": "cloud:feed:post:10", "message": "[DISK FILE ID=cloud:feed:image:77]"}
+    data = await (await gw.post(url("import.feed.posts"), json=[missing])).json()
+    assert data["failed"][0]["code"] == "missing_reference"
+
+
+async def test_crm_records_carry_origin_ids(fake_portal: tuple[FakePortal, str], make_gateway: Any) -> None:
+    portal, target = fake_portal
+    gw = await make_gateway(target)
+    await seed(gw)
+    deal = CASES["import.crm.deals"][0](7, "big deal")
+    data = await (await gw.post(url("import.crm.deals"), json=[deal])).json()
+    stored = portal.store("deal")[data["ids"]["cloud:crm:deal:7"]]
+    assert stored["ORIGIN_ID"] == "cloud:crm:deal:7" and stored["ORIGINATOR_ID"] == "b24migrate"
+    company_id = next(iter(portal.store("company")))
+    assert stored["COMPANY_ID"] == company_id and stored["OPPORTUNITY"] == 10.5
