@@ -30,7 +30,8 @@ async def _serve(target: str, port: int, db: Path, host_json: Path | None, fast_
     function_app = load_app(target)
     if host_json is None and Path("host.json").is_file():
         host_json = Path("host.json")
-    host = LocalDurableHost(function_app, db_path=db, host_json=host_json, fast_forward=fast_forward)
+    host = LocalDurableHost(function_app, db_path=db, host_json=host_json, fast_forward=fast_forward,
+                            timer_triggers=True)
     runner = await start_server(host, port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

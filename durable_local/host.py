@@ -51,6 +51,7 @@ from durable_local.model import (
 )
 from durable_local.status import client_binding, instance_status
 from durable_local.store import Store, TimerRow, WorkRow
+from durable_local.triggers import TimerTriggers
 from durable_local.wire import (
     EVENT_RAISED,
     EXEC_COMPLETED,
@@ -85,7 +86,7 @@ class LocalDurableHost:
     """
 
     def __init__(self, app: Any, *, db_path: Path, host_json: Path | None = None, fast_forward: bool = False,
-                 coalesce_s: float = 0.002) -> None:
+                 coalesce_s: float = 0.002, timer_triggers: bool = False) -> None:
         install_fast_datetime_parsing()
         self.registry: Registry = discover(app)
         self.settings = HostSettings.load(host_json)
@@ -113,6 +114,8 @@ class LocalDurableHost:
         self._loop_task: asyncio.Task[None] | None = None
         self._changed: asyncio.Condition | None = None
         self._tie = itertools.count()
+        self.timer_triggers = TimerTriggers(self.registry.timers, self.client_binding, self.executor)
+        self._run_timer_triggers = timer_triggers
 
     # lifecycle
 
@@ -122,9 +125,12 @@ class LocalDurableHost:
         self._changed = asyncio.Condition()
         self._load()
         self._loop_task = asyncio.create_task(self._dispatch(), name="durable-local-dispatch")
+        if self._run_timer_triggers:
+            self.timer_triggers.start()
 
     async def stop(self) -> None:
         """Stop dispatching; in-flight activities are cancelled and re-run on the next start."""
+        await self.timer_triggers.stop()
         if self._loop_task is not None:
             self._loop_task.cancel()
             await asyncio.gather(self._loop_task, return_exceptions=True)

@@ -9,6 +9,7 @@ Refused operations answer with the status Azure uses (400/404/409/410/412), neve
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -25,6 +26,7 @@ from durable_local.status import RPC_PATH, WEBHOOK_PATH, management_urls
 log = logging.getLogger(__name__)
 
 HOST_KEY = web.AppKey("durable_local_host", LocalDurableHost)
+TASKS_KEY = web.AppKey("durable_local_admin_tasks", set)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _RUNNING_CODES = ACTIVE | {"ContinuedAsNew"}
 
@@ -197,6 +199,18 @@ async def list_entities(request: web.Request) -> web.StreamResponse:
     return _json(_host(request).list_entities(request.match_info.get("name")))
 
 
+async def admin_invoke(request: web.Request) -> web.StreamResponse:
+    """``POST /admin/functions/{name}``: run a timer function now (202), as the Functions host's admin API."""
+    host = _host(request)
+    name = request.match_info["name"]
+    if name not in host.registry.timers:
+        return _error(404, f"Function '{name}' is not a timer function of this app.")
+    task = asyncio.create_task(host.timer_triggers.fire(name))
+    request.app[TASKS_KEY].add(task)
+    task.add_done_callback(request.app[TASKS_KEY].discard)
+    return web.Response(status=202)
+
+
 async def app_function(request: web.Request) -> web.StreamResponse:
     """Serve one of the app's HTTP functions."""
     host = _host(request)
@@ -235,6 +249,8 @@ def create_app(host: LocalDurableHost) -> web.Application:
     """The aiohttp application serving ``host``; the host is started and stopped with the app."""
     app = web.Application(middlewares=[_errors])
     app[HOST_KEY] = host
+    app[TASKS_KEY] = set()
+    app.router.add_post("/admin/functions/{name}", admin_invoke)
     app.add_routes(_management_routes(WEBHOOK_PATH))
     app.add_routes(_management_routes(RPC_PATH))
     prefix = host.settings.route_prefix

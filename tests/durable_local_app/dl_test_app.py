@@ -213,6 +213,17 @@ def rewindable(context: df.DurableOrchestrationContext) -> Generator[Any, Any, A
 
 
 @bp.orchestration_trigger(context_name="context")
+def retry_race(context: df.DurableOrchestrationContext) -> Generator[Any, Any, Any]:
+    """The azure-functions-durable-python#603 pattern: new work while a retry task is unresolved."""
+    options = df.RetryOptions(first_retry_interval_in_milliseconds=50, max_number_of_attempts=3)
+    slow = context.call_activity_with_retry("flaky", options, {"key": context.instance_id, "fail_times": 1})
+    fast = context.call_activity("sync_hello", "fast")
+    yield context.task_any([slow, fast])
+    extra = yield context.call_activity("sync_hello", "extra")
+    return extra
+
+
+@bp.orchestration_trigger(context_name="context")
 def chaos(context: df.DurableOrchestrationContext) -> Generator[Any, Any, Any]:
     spec = context.get_input()
     tasks = [context.call_activity("recorded", {"i": i, "log": spec["log"], "sleep": spec["sleep"]})
