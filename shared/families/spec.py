@@ -11,7 +11,7 @@ method. The keyset reader and the orchestrators work only from these specs.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -49,6 +49,10 @@ class FamilySpec:
         parent_param: for ``children`` paging, the param that takes the parent id.
         fields_method: the ``*.fields`` method describing the custom fields, if any.
         sort_direction: ``ASC`` (or ``asc`` where a method documents lower case).
+        parent_field: for child families, the field added to each record naming its parent's id.
+        cursor_param: for ``cursor`` paging, the param that takes the cursor id (``FIRST_ID``, ``LAST_ID``).
+        limit_param: for ``cursor`` paging, the page-size param (``LIMIT``).
+        detail_methods: other read methods the family needs (details, members, file metadata).
         notes: why the family is read the way it is (shown in docs and reports).
     """
 
@@ -72,7 +76,23 @@ class FamilySpec:
     parent_param: str | None = None
     fields_method: str | None = None
     sort_direction: str = "ASC"
+    parent_field: str | None = None
+    cursor_param: str | None = None
+    limit_param: str | None = None
+    detail_methods: tuple[str, ...] = ()
     notes: str = ""
+
+    def with_params(self, **params: Any) -> FamilySpec:
+        """A copy whose ``base_params`` also hold ``params`` (e.g. one smart process's ``entityTypeId``)."""
+        return replace(self, base_params=MappingProxyType({**self.base_params, **params}))
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """Every read method the family uses (for the allow-list check and the docs' method table)."""
+        names = [self.list_method, *self.detail_methods]
+        if self.fields_method:
+            names.append(self.fields_method)
+        return tuple(dict.fromkeys(names))
 
     def keyset_params(self, after: int | str, extra_filter: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Params of one keyset page: sorted by id ascending, ``>id`` after ``after``, ``start=-1``.

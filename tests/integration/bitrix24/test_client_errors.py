@@ -207,3 +207,32 @@ async def test_batch_sends_command_strings_and_parses_per_command_outcomes(scrip
     assert out.next == {"a": 50} and out.total == {} and out.missing == ("c",)
     assert client.stats.errors == {"QUERY_LIMIT_EXCEEDED": 1}
     assert client.budget is not None and client.budget.used("user.get") == pytest.approx(0.25)
+
+
+async def test_batch_engine_retries_a_failed_command_alone(scripted: Scripted) -> None:
+    from shared.bitrix24.batching import run_commands
+
+    good = {f"c{i}": [{"ID": str(i)}] for i in range(50) if i != 7}
+    scripted.queue(200, {"result": {"result": good,
+                                    "result_error": {"c7": {"error": "QUERY_LIMIT_EXCEEDED", "error_description": ""}},
+                                    "result_total": [], "result_next": [], "result_time": []}, "time": {}})
+    scripted.queue(200, {"result": {"result": {"c7": [{"ID": "7"}]}, "result_error": [], "result_total": [],
+                                    "result_next": [], "result_time": []}, "time": {}})
+    clock = FakeClock()
+    async with _client(scripted.url, clock) as client:
+        outcomes = await run_commands(client, {f"c{i}": ("user.get", {"FILTER": {"ID": i}}) for i in range(50)})
+    assert all(o.ok for o in outcomes.values())
+    assert outcomes["c7"].attempts == 2 and outcomes["c0"].attempts == 1
+    assert [list(body["cmd"]) for _, body in scripted.requests] == [[f"c{i}" for i in range(50)], ["c7"]]
+
+
+async def test_batch_engine_reports_permanent_command_errors(scripted: Scripted) -> None:
+    from shared.bitrix24.batching import run_commands
+
+    denied = {"error": "ACCESS_DENIED", "error_description": "Access denied!"}
+    scripted.queue(200, {"result": {"result": {"a": []}, "result_error": {"b": denied}, "result_total": [],
+                                    "result_next": [], "result_time": []}, "time": {}})
+    async with _client(scripted.url) as client:
+        outcomes = await run_commands(client, {"a": ("user.get", {}), "b": ("crm.type.list", {})})
+    assert outcomes["a"].ok and isinstance(outcomes["b"].error, AccessDenied)
+    assert len(scripted.requests) == 1

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import aiohttp
 import pytest
-from aiohttp.test_utils import TestServer
 
 from shared.bitrix24.client import Bitrix24Client
 from shared.bitrix24.errors import InsufficientScope, NoAuthFound, WriteRefused
@@ -17,46 +15,11 @@ from shared.bitrix24.keyset import fetch_keyset_chunk
 from shared.families import get_family
 from shared.families.spec import FamilySpec
 
-simulator_app = pytest.importorskip("simulator.app")
-from simulator.settings import SimSettings  # noqa: E402
-
-CODE = "keysetcode77"
 USERS = get_family("users")
-
-
-class Sim:
-    """A running simulator: its base URL, the webhook URL and control-route helpers."""
-
-    def __init__(self, server: TestServer) -> None:
-        self.base = f"http://127.0.0.1:{server.port}"
-        self.webhook = f"{self.base}/rest/1/{CODE}/"
-
-    async def get(self, route: str) -> Any:
-        async with aiohttp.ClientSession() as session, session.get(self.base + route) as resp:
-            return await resp.json()
-
-    async def advance(self, seconds: float) -> None:
-        async with aiohttp.ClientSession() as session:
-            await session.post(self.base + "/_sim/clock", json={"advance": seconds})
-
-
-SimFactory = Callable[..., Awaitable[Sim]]
-
-
-@pytest.fixture
-async def start_sim() -> AsyncIterator[SimFactory]:
-    servers: list[TestServer] = []
-
-    async def start(**overrides: Any) -> Sim:
-        settings = SimSettings(**{"profile": "tiny", "seed": 3, "webhook_code": CODE, **overrides})
-        server = TestServer(simulator_app.create_app(settings), host="127.0.0.1", port=0)
-        await server.start_server()
-        servers.append(server)
-        return Sim(server)
-
-    yield start
-    for server in servers:
-        await server.close()
+CODE = "keysetcode77"
+# the fixture `start_sim` (conftest.py) starts simulators; typed loosely because conftest is not importable
+Sim = Any
+SimFactory = Callable[..., Awaitable[Any]]
 
 
 class SimClock:

@@ -1,0 +1,54 @@
+"""News feed: posts, comments and images.
+
+``log.blogpost.get`` orders by ``LOG_UPDATE DESC`` (a commented post jumps to the top) and has no id
+filter, so posts are read by offset in batches, de-duplicated by ``ID``, and the top pages are re-scanned
+until no new post appears. There is no per-post comment reader: ``log.blogcomment.user.get`` returns one
+author's comments (``FIRST_ID`` cursor, ≤ 100), so comments are collected per author. Images follow the
+chain attached-object id → ``disk.attachedObject.get`` → ``disk.file.get`` → a fresh ``DOWNLOAD_URL``
+right before the download, because links may be single-use (bitrix24-api.md §12, §18).
+"""
+
+from __future__ import annotations
+
+from shared.families.spec import FamilySpec
+
+FEED_POSTS = FamilySpec(
+    name="feed_posts",
+    list_method="log.blogpost.get",
+    id_field="ID",
+    import_method="import.feed.posts",
+    paging="offset",
+    parents=("users", "groups"),
+    notes="LOG_UPDATE DESC order is unstable: offset pages de-duplicated by ID plus a top re-scan; no delta "
+          "filter (LOG_DATE_FROM only catches new posts)",
+)
+
+FEED_COMMENTS = FamilySpec(
+    name="feed_comments",
+    list_method="log.blogcomment.user.get",
+    id_field="id",
+    import_method="import.feed.comments",
+    paging="cursor",
+    parents=("users", "feed_posts"),
+    parent_family="users",
+    parent_param="USER_ID",
+    parent_field="author_id",
+    cursor_param="FIRST_ID",
+    limit_param="LIMIT",
+    page_size=100,
+    notes="per author (USER_ID) with FIRST_ID; an admin webhook may get empty text for other authors",
+)
+
+FEED_IMAGES = FamilySpec(
+    name="feed_images",
+    list_method="disk.attachedObject.get",
+    id_field="ID",
+    import_method="import.media.upload",
+    paging="children",
+    parents=("feed_posts",),
+    parent_family="feed_posts",
+    parent_param="id",
+    parent_field="post_id",
+    detail_methods=("disk.file.get",),
+    notes="FILES of each post are attached-object ids; disk.file.get(OBJECT_ID) gives a fresh DOWNLOAD_URL",
+)
