@@ -94,9 +94,10 @@ async def flaky(spec: dict[str, Any]) -> dict[str, Any]:
 
 @bp.activity_trigger(input_name="spec")
 async def recorded(spec: dict[str, Any]) -> int:
-    """Sleeps a little and records its run in the file the input names (chaos test)."""
+    """Records its start and end (with the process id) in the file the input names (chaos test)."""
+    _record(spec.get("log"), f"start {spec['i']} {os.getpid()}")
     await asyncio.sleep(spec.get("sleep", 0))
-    _record(spec.get("log"), f"done {spec['i']}")
+    _record(spec.get("log"), f"done {spec['i']} {os.getpid()}")
     return int(spec["i"])
 
 
