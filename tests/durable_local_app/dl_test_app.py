@@ -206,6 +206,13 @@ def nondeterministic(context: df.DurableOrchestrationContext) -> Generator[Any, 
 
 
 @bp.orchestration_trigger(context_name="context")
+def explode(context: df.DurableOrchestrationContext) -> Generator[Any, Any, Any]:
+    context.set_custom_status("about to fail")
+    yield context.call_activity("sync_hello", "x")
+    raise ValueError("nope")
+
+
+@bp.orchestration_trigger(context_name="context")
 def rewindable(context: df.DurableOrchestrationContext) -> Generator[Any, Any, Any]:
     spec = context.get_input()
     first = yield context.call_activity("sync_hello", "before")
