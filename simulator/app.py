@@ -8,10 +8,12 @@ in the Bitrix24 shape with its real status; nothing the caller sends can produce
 from __future__ import annotations
 
 import asyncio
+import base64
 import hmac
 import json
 import time
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -48,6 +50,8 @@ def create_app(settings: SimSettings) -> web.Application:
     """The simulator as an aiohttp application (bind it to 127.0.0.1 only)."""
     app = web.Application(client_max_size=256 * 1024 * 1024)
     app[PORTAL] = build_portal(settings)
+    app.router.add_get("/rest/download.json", _download)
+    app.router.add_get("/bitrix/tools/disk/uf.php", _download)
     app.router.add_route("*", "/rest/{user_id}/{code}/{method}", _webhook)
     app.router.add_route("*", "/rest/{method}", _oauth)
     app.router.add_get("/_sim/stats", _stats)
@@ -149,6 +153,8 @@ async def _inject(request: web.Request, portal: Portal, fault: str) -> web.Strea
 async def _serve(request: web.Request, raw_name: str, authorised: bool) -> web.StreamResponse:
     portal = request.app[PORTAL]
     portal.stats.requests += 1
+    # download links are absolute, so handlers need the address the caller used
+    portal.extra["base_url"] = f"{request.scheme}://{request.host}"
     fault = portal.faults.draw()
     if fault is not None:
         injected = await _inject(request, portal, fault)
@@ -180,6 +186,25 @@ async def _serve(request: web.Request, raw_name: str, authorised: bool) -> web.S
     if fault == "badjson":
         payload = payload[: max(len(payload) // 2, 1)]
     return web.Response(body=payload, content_type="application/json", charset="utf-8")
+
+
+async def _download(request: web.Request) -> web.Response:
+    """Serve the bytes behind a signed `DOWNLOAD_URL`; a bad or expired link gets the portal's HTML 404 page."""
+    portal = request.app[PORTAL]
+    portal.stats.downloads += 1
+    payload = portal.verify(request.query.get("token", ""))
+    kind, _, object_id = (payload or "").partition("|")
+    rows = portal.table("feed_images").where("OBJECT_ID", object_id) if kind == "disk" else []
+    if not rows:
+        return web.Response(
+            status=404, text="<html><body><h1>404 Not Found</h1></body></html>", content_type="text/html"
+        )
+    row = rows[0]
+    data = base64.b64decode(str(row.get("CONTENT_B64", "")))
+    name = str(row.get("NAME", "file"))
+    headers = {"Content-Disposition": f"attachment; filename*=utf-8''{quote(name)}"}
+    ctype = "image/png" if name.lower().endswith(".png") else "application/octet-stream"
+    return web.Response(body=data, content_type=ctype, headers=headers)
 
 
 def _local_only(request: web.Request) -> None:

@@ -24,6 +24,7 @@ class Stats:
         self.errors: dict[str, int] = defaultdict(int)
         self.writes = 0
         self.faults_injected = 0
+        self.downloads = 0
         self.audit: list[dict[str, Any]] = []
 
     def record_call(self, method: str, operating_s: float) -> None:
@@ -48,4 +49,5 @@ class Stats:
             "errors": dict(self.errors),
             "writes": self.writes,
             "faults_injected": self.faults_injected,
+            "downloads": self.downloads,
         }

@@ -89,6 +89,10 @@ class Table:
         """Drop the secondary indexes after rows were changed in place."""
         self._indexes.clear()
 
+    def extend(self, rows: Iterable[Row]) -> None:
+        for row in rows:
+            self.insert(row)
+
     def get(self, row_id: Any) -> Row | None:
         try:
             return self._by_id.get(int(row_id))
@@ -124,8 +128,13 @@ class Table:
             if term.field.lower() != id_name or not id_name:
                 rest.append(term)
                 continue
-            values = term.value if isinstance(term.value, list) else list(term.value.values()) if isinstance(
-                term.value, dict) else [term.value]
+            values = (
+                term.value
+                if isinstance(term.value, list)
+                else list(term.value.values())
+                if isinstance(term.value, dict)
+                else [term.value]
+            )
             try:
                 numbers = [int(float(v)) for v in values if v not in (None, "")]
             except (TypeError, ValueError):

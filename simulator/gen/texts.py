@@ -8,33 +8,195 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta, timezone
 
-RU_FIRST_M = ("Александр", "Дмитрий", "Максим", "Сергей", "Андрей", "Алексей", "Артём", "Илья", "Кирилл", "Михаил",
-              "Никита", "Роман", "Егор", "Павел", "Владимир", "Олег", "Игорь", "Евгений")
-RU_FIRST_F = ("Анна", "Мария", "Елена", "Ольга", "Наталья", "Татьяна", "Ирина", "Екатерина", "Светлана", "Юлия",
-              "Дарья", "Полина", "Алина", "Ксения", "Виктория", "Марина")
-RU_LAST = ("Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов", "Новиков",
-           "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров", "Павлов", "Козлов")
+RU_FIRST_M = (
+    "Александр",
+    "Дмитрий",
+    "Максим",
+    "Сергей",
+    "Андрей",
+    "Алексей",
+    "Артём",
+    "Илья",
+    "Кирилл",
+    "Михаил",
+    "Никита",
+    "Роман",
+    "Егор",
+    "Павел",
+    "Владимир",
+    "Олег",
+    "Игорь",
+    "Евгений",
+)
+RU_FIRST_F = (
+    "Анна",
+    "Мария",
+    "Елена",
+    "Ольга",
+    "Наталья",
+    "Татьяна",
+    "Ирина",
+    "Екатерина",
+    "Светлана",
+    "Юлия",
+    "Дарья",
+    "Полина",
+    "Алина",
+    "Ксения",
+    "Виктория",
+    "Марина",
+)
+RU_LAST = (
+    "Иванов",
+    "Смирнов",
+    "Кузнецов",
+    "Попов",
+    "Васильев",
+    "Петров",
+    "Соколов",
+    "Михайлов",
+    "Новиков",
+    "Фёдоров",
+    "Морозов",
+    "Волков",
+    "Алексеев",
+    "Лебедев",
+    "Семёнов",
+    "Егоров",
+    "Павлов",
+    "Козлов",
+)
 RU_SECOND_M = ("Александрович", "Сергеевич", "Иванович", "Петрович", "Андреевич", "Викторович")
 RU_SECOND_F = ("Александровна", "Сергеевна", "Ивановна", "Петровна", "Андреевна", "Викторовна")
 EN_FIRST_M = ("James", "John", "Robert", "Michael", "William", "David", "Richard", "Thomas", "Daniel", "Mark")
 EN_FIRST_F = ("Mary", "Patricia", "Jennifer", "Linda", "Elizabeth", "Susan", "Jessica", "Sarah", "Karen", "Emma")
-EN_LAST = ("Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson", "Anderson", "Taylor",
-           "Moore", "Clark", "Walker", "Hall", "Young")
+EN_LAST = (
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Miller",
+    "Davis",
+    "Wilson",
+    "Anderson",
+    "Taylor",
+    "Moore",
+    "Clark",
+    "Walker",
+    "Hall",
+    "Young",
+)
 POSITIONS_RU = ("Менеджер", "Бухгалтер", "Разработчик", "Аналитик", "Руководитель отдела", "Дизайнер", "Юрист")
 POSITIONS_EN = ("Manager", "Accountant", "Developer", "Analyst", "Head of unit", "Designer", "Lawyer")
-RU_WORDS = ("проект", "отчёт", "клиент", "договор", "встреча", "задача", "срок", "бюджет", "план", "квартал",
-            "поставка", "счёт", "презентация", "команда", "релиз", "согласование", "документ", "склад")
-EN_WORDS = ("project", "report", "client", "contract", "meeting", "task", "deadline", "budget", "plan", "quarter",
-            "delivery", "invoice", "presentation", "team", "release", "approval", "document", "warehouse")
-COMPANY_WORDS = ("Альфа", "Вектор", "Гранит", "Север", "Восток", "Техно", "Прогресс", "Omega", "Nordic", "Blue Sky",
-                 "Atlas", "Orion", "Меридиан", "Квант")
+RU_WORDS = (
+    "проект",
+    "отчёт",
+    "клиент",
+    "договор",
+    "встреча",
+    "задача",
+    "срок",
+    "бюджет",
+    "план",
+    "квартал",
+    "поставка",
+    "счёт",
+    "презентация",
+    "команда",
+    "релиз",
+    "согласование",
+    "документ",
+    "склад",
+)
+EN_WORDS = (
+    "project",
+    "report",
+    "client",
+    "contract",
+    "meeting",
+    "task",
+    "deadline",
+    "budget",
+    "plan",
+    "quarter",
+    "delivery",
+    "invoice",
+    "presentation",
+    "team",
+    "release",
+    "approval",
+    "document",
+    "warehouse",
+)
+COMPANY_WORDS = (
+    "Альфа",
+    "Вектор",
+    "Гранит",
+    "Север",
+    "Восток",
+    "Техно",
+    "Прогресс",
+    "Omega",
+    "Nordic",
+    "Blue Sky",
+    "Atlas",
+    "Orion",
+    "Меридиан",
+    "Квант",
+)
 COMPANY_FORMS = ("ООО", "АО", "ИП", "LLC", "Ltd", "GmbH")
-TIME_ZONES = (("Europe/Moscow", 10800), ("Europe/Kaliningrad", 7200), ("Asia/Yekaterinburg", 18000),
-              ("Asia/Novosibirsk", 25200), ("Europe/London", 0), ("Europe/Berlin", 3600), ("", 0))
+TIME_ZONES = (
+    ("Europe/Moscow", 10800),
+    ("Europe/Kaliningrad", 7200),
+    ("Asia/Yekaterinburg", 18000),
+    ("Asia/Novosibirsk", 25200),
+    ("Europe/London", 0),
+    ("Europe/Berlin", 3600),
+    ("", 0),
+)
 
-_TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-                     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s",
-                      "t", "u", "f", "kh", "ts", "ch", "sh", "sch", "", "y", "", "e", "yu", "ya"], strict=True))
+_TRANSLIT = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "sch",
+            "",
+            "y",
+            "",
+            "e",
+            "yu",
+            "ya",
+        ],
+        strict=True,
+    )
+)
 
 EPOCH = datetime(2023, 1, 9, 9, 0, tzinfo=UTC)
 

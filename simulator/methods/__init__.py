@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from simulator.methods import batch, system, users
+from simulator.methods import batch, bizproc, crm, disk, im, log, sonet, system, tasks, users
 
-__all__ = ["batch", "system", "users"]
+__all__ = ["batch", "bizproc", "crm", "disk", "im", "log", "sonet", "system", "tasks", "users"]

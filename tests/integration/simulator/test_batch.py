@@ -13,8 +13,10 @@ async def test_chained_keyset_pages_read_every_user(sim: Any) -> None:
     counts = await (await client.get("/_sim/counts")).json()
     cmd = {"req_0": "user.get?" + urlencode({"start": -1, "SORT": "ID", "ORDER": "ASC", "FILTER[>ID]": 0})}
     for k in range(1, 10):
-        cmd[f"req_{k}"] = "user.get?" + urlencode({"start": -1, "SORT": "ID", "ORDER": "ASC"}) + (
-            f"&FILTER[>ID]=$result[req_{k - 1}][49][ID]"
+        cmd[f"req_{k}"] = (
+            "user.get?"
+            + urlencode({"start": -1, "SORT": "ID", "ORDER": "ASC"})
+            + (f"&FILTER[>ID]=$result[req_{k - 1}][49][ID]")
         )
     response = await client.post(f"{W}/batch", json={"halt": 1, "cmd": cmd})
     assert response.status == 200
@@ -45,7 +47,8 @@ async def test_references_to_next_total_and_whole_values(sim: Any) -> None:
     maps = body["result"]
     assert maps["result_next"]["first"] == 50 and maps["result_next"]["again"] == 100
     assert maps["result"]["again"][0]["ID"] == maps["result"]["first"][-1]["ID"] or int(
-        maps["result"]["again"][0]["ID"]) > int(maps["result"]["first"][-1]["ID"])
+        maps["result"]["again"][0]["ID"]
+    ) > int(maps["result"]["first"][-1]["ID"])
     assert maps["result"]["one"][0]["ID"] == maps["result"]["first"][3]["ID"]
     assert maps["result"]["count"] == [] and maps["result_total"]["first"] == maps["result_total"]["count"]
 

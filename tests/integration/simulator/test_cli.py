@@ -11,8 +11,20 @@ import urllib.request
 
 def test_serve_prints_ready_line_and_stops_on_sigterm() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-c", "from cli.sim import app; app()", "serve", "--port", "0", "--webhook", "7/abc",
-         "--mode", "source", "--limits", "standard"],
+        [
+            sys.executable,
+            "-c",
+            "from cli.sim import app; app()",
+            "serve",
+            "--port",
+            "0",
+            "--webhook",
+            "7/abc",
+            "--mode",
+            "source",
+            "--limits",
+            "standard",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -8,8 +8,21 @@ from typing import Any
 
 W = "/rest/1/simcode"
 FAMILIES = {
-    "users", "groups", "group_members", "chats", "chat_messages", "feed_posts", "feed_comments", "feed_images",
-    "tasks", "task_comments", "crm_companies", "crm_contacts", "crm_deals", "crm_sp_items", "workflow_templates",
+    "users",
+    "groups",
+    "group_members",
+    "chats",
+    "chat_messages",
+    "feed_posts",
+    "feed_comments",
+    "feed_images",
+    "tasks",
+    "task_comments",
+    "crm_companies",
+    "crm_contacts",
+    "crm_deals",
+    "crm_sp_items",
+    "workflow_templates",
 }
 
 
@@ -17,8 +30,16 @@ async def test_target_starts_empty_and_stores_added_users(sim: Any) -> None:
     client = await sim(mode="target")
     counts = await (await client.get("/_sim/counts")).json()
     assert set(counts) == FAMILIES and set(counts.values()) == {0}
-    fields = {"EMAIL": "Ivan.Petrov@example.ru", "NAME": "Иван", "LAST_NAME": "Петров", "XML_ID": "cloud:user:15",
-              "ACTIVE": "Y", "UF_DEPARTMENT": [1, 3], "WORK_POSITION": "Аналитик", "CUSTOM_FIELD": "kept"}
+    fields = {
+        "EMAIL": "Ivan.Petrov@example.ru",
+        "NAME": "Иван",
+        "LAST_NAME": "Петров",
+        "XML_ID": "cloud:user:15",
+        "ACTIVE": "Y",
+        "UF_DEPARTMENT": [1, 3],
+        "WORK_POSITION": "Аналитик",
+        "CUSTOM_FIELD": "kept",
+    }
     response = await client.post(f"{W}/user.add", json=fields)
     body = await response.json()
     assert response.status == 200 and isinstance(body["result"], int)
@@ -68,7 +89,7 @@ async def test_dump_reloads_as_fixture_and_reset_stats(sim: Any, tmp_path: Path)
     assert stats["requests"] == 1 and stats["by_method"]["user.get"]["calls"] == 1
     assert (await copy.post("/_sim/reset-stats")).status == 200
     stats = await (await copy.get("/_sim/stats")).json()
-    assert stats == {"requests": 0, "by_method": {}, "errors": {}, "writes": 0, "faults_injected": 0}
+    assert stats == {"requests": 0, "by_method": {}, "errors": {}, "writes": 0, "faults_injected": 0, "downloads": 0}
 
 
 async def test_fixture_keeps_unknown_fields(sim: Any, tmp_path: Path) -> None:
