@@ -1,3 +1,4 @@
+# mypy: disable-error-code="untyped-decorator"
 """Benchmark of the local Durable host (durable_local): host overhead on fan-out and long chains.
 
 Prints one JSON line per measurement:

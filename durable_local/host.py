@@ -635,6 +635,10 @@ class LocalDurableHost:
         return instance_status(inst, show_input=show_input, show_history=show_history,
                                show_history_output=show_history_output)
 
+    def status(self, instance_id: str) -> dict[str, Any]:
+        """The status body of a known instance (404 ``InstanceNotFound`` otherwise)."""
+        return instance_status(self.instance(instance_id))
+
     def signal_entity(self, name: str, key: str, operation: str, input_json: str | None) -> None:
         """Queue a one-way entity operation (400 for an unknown entity name)."""
         if self.registry.entity(name) is None:

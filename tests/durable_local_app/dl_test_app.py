@@ -1,3 +1,4 @@
+# mypy: disable-error-code="untyped-decorator"
 """A small v2 Durable Functions app that exercises every feature of the local host in tests.
 
 Blueprint-based like the project's ``function_app.py``: HTTP starters with ``durable_client_input``,
@@ -46,7 +47,8 @@ async def http_start(req: func.HttpRequest, client: df.DurableOrchestrationClien
     body = req.get_body()
     payload = json.loads(body) if body else None
     instance_id = await client.start_new(req.route_params["name"], req.params.get("id"), payload)
-    return client.create_check_status_response(req, instance_id)
+    response: func.HttpResponse = client.create_check_status_response(req, instance_id)
+    return response
 
 
 @bp.route(route="runs/{instance_id}", methods=["GET"])

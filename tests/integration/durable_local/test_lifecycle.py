@@ -25,11 +25,11 @@ async def _until(predicate: Any, timeout: float = 5.0) -> None:
 async def test_suspend_holds_events_until_resume(host: LocalDurableHost) -> None:
     host.fast_forward = False
     iid = host.start_new("approval", None, "sus-1")
-    await _until(lambda: host.get_status(iid)["customStatus"] == "waiting-for-approval")
+    await _until(lambda: host.status(iid)["customStatus"] == "waiting-for-approval")
     host.suspend(iid, "maintenance")
     host.raise_event(iid, "Approve", json.dumps("carol"))
     await asyncio.sleep(0.1)
-    assert host.get_status(iid)["runtimeStatus"] == "Suspended"
+    assert host.status(iid)["runtimeStatus"] == "Suspended"
     host.resume(iid, "back")
     status = await host.wait_for(iid, timeout=5)
     assert status["output"] == {"approved_by": "carol"}
@@ -80,7 +80,7 @@ async def test_running_work_resumes_after_restart(tmp_path: Path, test_app: Any,
     await first.start()
     first.start_new("sleeper", "1", "slp")
     first.start_new("fan_out", "30", "fan")
-    await _until(lambda: first.get_status("slp")["runtimeStatus"] == "Running")
+    await _until(lambda: first.status("slp")["runtimeStatus"] == "Running")
     await first.stop()
     second = LocalDurableHost(test_app, db_path=db, host_json=app_dir / "host.json")
     await second.start()

@@ -46,7 +46,7 @@ async def test_sub_orchestrations_with_explicit_and_generated_ids(host: LocalDur
     assert status["runtimeStatus"] == "Completed"
     assert status["output"]["child"] == {"greeting": "Hello kid", "parent": "p1"}
     assert status["output"]["generated"] == {"greeting": "Hello anon", "parent": "p1"}
-    assert host.get_status("p1:child")["runtimeStatus"] == "Completed"
+    assert host.status("p1:child")["runtimeStatus"] == "Completed"
     created = [e["InstanceId"] for e in host.instance("p1").history if e["EventType"] == SUB_CREATED]
     assert created == ["p1:child", "p1:1"]
 
@@ -85,7 +85,7 @@ async def test_external_event_wins_and_timer_is_cancelled(host: LocalDurableHost
     host.fast_forward = False
     iid = host.start_new("approval", None, "appr-1")
     for _ in range(200):
-        if host.get_status(iid)["customStatus"] == "waiting-for-approval":
+        if host.status(iid)["customStatus"] == "waiting-for-approval":
             break
         await __import__("asyncio").sleep(0.01)
     host.raise_event(iid, "Approve", json.dumps("alice"))
