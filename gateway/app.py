@@ -10,11 +10,12 @@ from aiohttp import web
 from gateway import keys
 from gateway.access_log import access_log
 from gateway.auth import CodeRegistry, IpAllowList
-from gateway.handlers import healthz, import_handler
+from gateway.handlers import healthz, import_handler, openapi
 from gateway.importer import Importer
 from gateway.ledger import Ledger
 from gateway.locks import KeyLocks
 from gateway.methods import MethodSpec, build_methods
+from gateway.openapi import build_openapi
 from gateway.ratelimit import RateLimiter
 from gateway.settings import GatewaySettings
 from gateway.target import TargetPortal
@@ -55,8 +56,10 @@ def create_app(settings: GatewaySettings) -> web.Application:
     app[keys.IPS] = IpAllowList(settings.allowed_networks)
     app[keys.METHODS] = build_methods(settings.media_folder_id, settings.media_max_bytes)
     app[keys.LIMITER] = _limiter(settings, app[keys.METHODS])
+    app[keys.OPENAPI] = build_openapi(app[keys.METHODS])
     app[keys.BATCH_LOCKS] = KeyLocks()
     app.cleanup_ctx.append(_resources)
     app.router.add_post("/webhook/{uid}/{code}/{method}", import_handler)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/openapi.json", openapi)
     return app

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from typing import Any
 
 from aiohttp import web
@@ -22,6 +23,8 @@ from gateway.ratelimit import retry_after_header
 from gateway.target import TargetAuthError, TargetUnavailable
 
 log = logging.getLogger(__name__)
+
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9._:-]{1,200}")
 
 
 class BadRequest(Exception):
@@ -36,8 +39,10 @@ def parse_body(raw: bytes, query_limit: str | None) -> tuple[list[Any], int | No
     """
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequest("the body is not valid JSON") from None
+        # JSON escapes can smuggle lone surrogates that no UTF-8 store or answer can hold
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except (ValueError, UnicodeError):
+        raise BadRequest("the body is not valid UTF-8 JSON") from None
     limit: Any = None
     if isinstance(body, list):
         items = body
@@ -85,6 +90,8 @@ async def import_handler(request: web.Request) -> web.StreamResponse:
     idem_key = request.headers.get("X-Idempotency-Key")
     if not idem_key:
         return await _run(request, spec, items, test_limit)
+    if not IDEMPOTENCY_KEY.fullmatch(idem_key):
+        return error(400, "INVALID_REQUEST", "X-Idempotency-Key must be 1-200 characters of A-Z a-z 0-9 . _ : -")
     body_sha = hashlib.sha256(raw + b"\0" + str(test_limit).encode()).hexdigest()
     ledger = app[keys.IMPORTER].ledger
     async with app[keys.BATCH_LOCKS].hold([f"{method}\0{idem_key}"]):
@@ -112,6 +119,11 @@ async def _run(request: web.Request, spec: MethodSpec, items: list[Any], test_li
     request[keys.OUTCOME] = {"imported": result.imported, "failed": len(result.failed),
                              "duplicate": len(result.duplicate)}
     return web.Response(text=dumps(body), content_type="application/json")
+
+
+async def openapi(request: web.Request) -> web.Response:
+    """The OpenAPI document (built once per app)."""
+    return web.json_response(request.app[keys.OPENAPI])
 
 
 async def healthz(request: web.Request) -> web.Response:

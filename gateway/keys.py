@@ -20,6 +20,7 @@ LIMITER = web.AppKey("limiter", RateLimiter)
 IMPORTER = web.AppKey("importer", Importer)
 BATCH_LOCKS = web.AppKey("batch_locks", KeyLocks)
 METHODS = web.AppKey("methods", dict[str, MethodSpec])
+OPENAPI = web.AppKey("openapi", dict[str, Any])
 
 ITEM_COUNT = web.RequestKey("item_count", int)
 OUTCOME = web.RequestKey("outcome", dict[str, Any])
