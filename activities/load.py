@@ -24,7 +24,10 @@ async def load_batch(payload: dict[str, Any]) -> dict[str, Any]:
     items: list[dict[str, Any]] = await runtime.storage.get_json(inp.canonical_blob)
     total = GatewayResult()
     for start in range(0, len(items), size):
-        result = await runtime.gateway.send(method, items[start : start + size], test_limit=inp.test_limit)
+        result = await runtime.gateway.send(
+            method, items[start : start + size], scope=f"{inp.run_id}/{inp.canonical_blob}/{start}",
+            test_limit=inp.test_limit,
+        )
         await runtime.storage.record_ids(inp.family, result.ids, inp.run_id)
         total.imported += result.imported
         total.skipped += result.skipped

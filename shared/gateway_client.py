@@ -70,9 +70,13 @@ class GatewayResult:
         self.skipped_items.extend(body.get("skipped_items") or [])
 
 
-def idempotency_key(method: str, body: bytes) -> str:
-    """A key that is equal exactly when method and body are equal."""
-    return hashlib.sha256(method.encode() + b"\n" + body).hexdigest()[:40]
+def idempotency_key(scope: str, method: str, body: bytes) -> str:
+    """A key equal exactly when scope, method and body are equal.
+
+    The scope names the sending step (run, page blob, offset): a retry of that step replays the gateway's
+    stored answer, while a later run sending the same records gets a fresh per-item verdict (duplicate).
+    """
+    return hashlib.sha256(scope.encode() + b"\n" + method.encode() + b"\n" + body).hexdigest()[:40]
 
 
 class GatewayClient:
@@ -87,9 +91,15 @@ class GatewayClient:
         return f"GatewayClient({redact_gateway_url(self._base)!r})"
 
     async def send(
-        self, method: str, items: Sequence[dict[str, Any]], *, test_limit: int | None = None
+        self, method: str, items: Sequence[dict[str, Any]], *, scope: str, test_limit: int | None = None
     ) -> GatewayResult:
         """Post one batch; retries transient failures, honouring ``Retry-After``.
+
+        Args:
+            method: the ``import.*`` method.
+            items: canonical records as JSON-ready dicts.
+            scope: names the sending step for the idempotency key (see ``idempotency_key``).
+            test_limit: passed through to the gateway.
 
         Raises:
             GatewayRejected: the gateway refused the whole batch.
@@ -99,7 +109,7 @@ class GatewayClient:
         if test_limit is not None:
             payload["test_limit"] = test_limit
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        headers = {"Content-Type": "application/json", "X-Idempotency-Key": idempotency_key(method, body)}
+        headers = {"Content-Type": "application/json", "X-Idempotency-Key": idempotency_key(scope, method, body)}
         result = GatewayResult()
         where = redact_gateway_url(self._base)
         last = ""
@@ -122,7 +132,7 @@ class GatewayClient:
                         raise GatewayRejected(
                             f"gateway {where} refused {method} with HTTP {resp.status}: {text[:200]}"
                         )
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, aiohttp.ClientError) as exc:
                 last = f"{type(exc).__name__}"
             await asyncio.sleep(min(0.2 * 2**attempt, 5.0))
         raise GatewayUnavailable(f"gateway {where} did not accept {method} after {_RETRIES} attempts: {last}")
