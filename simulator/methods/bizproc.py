@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulator import errors
-from simulator.methods.common import order_of, page_cost, terms_of
+from simulator.methods.common import legacy_fields, order_of, page_cost, terms_of
 from simulator.params import as_list, php_intval, upper_keys
 from simulator.registry import Call, Reply, method
 
@@ -74,6 +74,6 @@ def template_add(call: Call) -> Reply:
         "USER_ID": str(call.user_id),
         "SYSTEM_CODE": "",
     }
-    row.update({k: v for k, v in params.items() if k not in ("ID", "TEMPLATE_DATA")})
+    row.update(legacy_fields({k: v for k, v in params.items() if k not in ("ID", "TEMPLATE_DATA")}))
     table.insert(row)
     return Reply(template_id, cost_s=0.05)

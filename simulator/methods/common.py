@@ -27,6 +27,14 @@ def page_cost(page: Page) -> float:
     return cost
 
 
+def legacy_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Received values as a legacy (UPPER-key) method returns them: scalar numbers become strings."""
+    return {
+        key: str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+        for key, value in fields.items()
+    }
+
+
 def order_of(value: Any, table: Table) -> list[tuple[str, bool]]:
     """`{"ID": "ASC", "DATE_CREATE": "DESC"}` → `[("ID", False), ("DATE_CREATE", True)]`."""
     order: list[tuple[str, bool]] = []

@@ -12,7 +12,7 @@ import contextlib
 from typing import Any
 
 from simulator import errors
-from simulator.methods.common import order_of, page_cost, project, terms_of
+from simulator.methods.common import legacy_fields, order_of, page_cost, project, terms_of
 from simulator.methods.tasks import camel
 from simulator.params import as_map, php_intval, upper_keys
 from simulator.registry import Call, Reply, method
@@ -104,7 +104,7 @@ def _legacy_add(call: Call, family: str) -> Reply:
         "MODIFY_BY_ID": str(call.user_id),
         "OPENED": "Y",
     }
-    row.update({k: v for k, v in fields.items() if k != "ID"})
+    row.update(legacy_fields({k: v for k, v in fields.items() if k != "ID"}))
     table.insert(row)
     return Reply(new_id, cost_s=0.03)
 
@@ -192,7 +192,7 @@ def crm_item_add(call: Call) -> Reply:
             "ID": str(new_id),
             "DATE_CREATE": now,
             "DATE_MODIFY": now,
-            **{k: v for k, v in upper.items() if k != "ID"},
+            **legacy_fields({k: v for k, v in upper.items() if k != "ID"}),
         }
         portal.table(family).insert(row)
         return Reply({"item": to_item(row, entity_type_id)}, cost_s=0.03)

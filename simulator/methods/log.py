@@ -12,7 +12,7 @@ from typing import Any
 
 from simulator import errors
 from simulator.filters import as_instant
-from simulator.methods.common import page_cost
+from simulator.methods.common import legacy_fields, page_cost
 from simulator.params import as_list, php_intval, upper_keys
 from simulator.registry import Call, Reply, method
 from simulator.table import Page
@@ -137,7 +137,7 @@ def log_blogpost_add(call: Call) -> Reply:
         "UF_BLOG_POST_FILE": {"VALUE": attach_ids or False},
         "FILES": attach_ids,
     }
-    row.update({k: v for k, v in params.items() if k not in ("FILES", "POST_MESSAGE", "POST_TITLE")})
+    row.update(legacy_fields({k: v for k, v in params.items() if k not in ("FILES", "POST_MESSAGE", "POST_TITLE")}))
     table.insert(row)
     return Reply(post_id, cost_s=0.03)
 

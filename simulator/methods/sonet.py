@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulator import errors
-from simulator.methods.common import order_of, page_cost, terms_of
+from simulator.methods.common import legacy_fields, order_of, page_cost, terms_of
 from simulator.params import as_list, php_intval, truthy, upper_keys
 from simulator.registry import Call, Reply, method
 
@@ -82,7 +82,7 @@ def sonet_group_create(call: Call) -> Reply:
         "PROJECT": "N",
         "IS_EXTRANET": "N",
     }
-    row.update({k: v for k, v in params.items() if k != "ID"})
+    row.update(legacy_fields({k: v for k, v in params.items() if k != "ID"}))
     table.insert(row)
     call.portal.table("group_members").insert({"USER_ID": owner, "ROLE": "A", "GROUP_ID": str(group_id)})
     return Reply(group_id, cost_s=0.03)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulator import errors
-from simulator.methods.common import order_of, page_cost, terms_of
+from simulator.methods.common import legacy_fields, order_of, page_cost, terms_of
 from simulator.params import as_map, php_intval, upper_keys
 from simulator.registry import Call, Reply, method
 
@@ -136,7 +136,7 @@ def task_item_add(call: Call) -> Reply:
         "UF_TASK_WEBDAV_FILES": [],
         "CHAT_ID": "0",
     }
-    row.update({k: (str(v) if isinstance(v, int) else v) for k, v in data.items() if k != "ID"})
+    row.update(legacy_fields({k: v for k, v in data.items() if k != "ID"}))
     table.insert(row)
     return Reply(task_id, cost_s=0.03)
 
@@ -166,6 +166,6 @@ def task_commentitem_add(call: Call) -> Reply:
         "POST_MESSAGE_HTML": message,
         "ATTACHED_OBJECTS": [],
     }
-    row.update({k: v for k, v in fields.items() if k not in ("ID", "TASK_ID")})
+    row.update(legacy_fields({k: v for k, v in fields.items() if k not in ("ID", "TASK_ID")}))
     table.insert(row)
     return Reply(comment_id, cost_s=0.02)

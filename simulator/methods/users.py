@@ -11,7 +11,7 @@ from typing import Any
 
 from simulator import errors
 from simulator.filters import Term
-from simulator.methods.common import order_of, page_cost, project, terms_of
+from simulator.methods.common import legacy_fields, order_of, page_cost, project, terms_of
 from simulator.params import as_list, php_intval, truthy, upper_keys
 from simulator.registry import Call, Reply, method
 
@@ -174,7 +174,9 @@ def _email_key(row: dict[str, Any]) -> str:
 
 def _normalise_user(fields: dict[str, Any]) -> dict[str, Any]:
     """Values of a stored user in the shape user.get returns them."""
-    row = {str(k).upper(): v for k, v in fields.items() if str(k).upper() not in ("AUTH", "MESSAGE_TEXT")}
+    row = legacy_fields(
+        {str(k).upper(): v for k, v in fields.items() if str(k).upper() not in ("AUTH", "MESSAGE_TEXT")}
+    )
     if "ACTIVE" in row:
         row["ACTIVE"] = truthy(row["ACTIVE"])
     if "UF_DEPARTMENT" in row:
