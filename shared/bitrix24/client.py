@@ -136,6 +136,11 @@ class Bitrix24Client:
         return self._webhook
 
     @property
+    def session(self) -> aiohttp.ClientSession:
+        """The HTTP session (opened on first use); media downloads reuse it."""
+        return self._ensure_session()
+
+    @property
     def clock(self) -> Clock:
         """The clock the client waits on."""
         return self._clock

@@ -20,6 +20,7 @@ CHATS = FamilySpec(
     parents=("users",),
     cursor_param="OFFSET",
     limit_param="LIMIT",
+    result_key="items",
     page_size=200,
     detail_methods=("im.dialog.get", "im.chat.user.list"),
     notes="im.recent.list lists only the webhook user's chats; im.dialog.get + im.chat.user.list per chat",
@@ -37,5 +38,6 @@ CHAT_MESSAGES = FamilySpec(
     parent_field="chat_id",
     cursor_param="LAST_ID",
     limit_param="LIMIT",
+    result_key="messages",
     notes="backward scan with LAST_ID = min(id), 50 per call, 50 chats per batch; delta uses FIRST_ID = max seen",
 )

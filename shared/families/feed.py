@@ -3,9 +3,9 @@
 ``log.blogpost.get`` orders by ``LOG_UPDATE DESC`` (a commented post jumps to the top) and has no id
 filter, so posts are read by offset in batches, de-duplicated by ``ID``, and the top pages are re-scanned
 until no new post appears. There is no per-post comment reader: ``log.blogcomment.user.get`` returns one
-author's comments (``FIRST_ID`` cursor, ≤ 100), so comments are collected per author. Images follow the
-chain attached-object id → ``disk.attachedObject.get`` → ``disk.file.get`` → a fresh ``DOWNLOAD_URL``
-right before the download, because links may be single-use (bitrix24-api.md §12, §18).
+author's comments (newest first, then ``LAST_ID`` backwards, ≤ 100 per call), so comments are collected
+per author. Images follow the chain attached-object id → ``disk.attachedObject.get`` → ``disk.file.get``
+→ a fresh ``DOWNLOAD_URL`` right before the download, because links may be single-use (bitrix24-api.md §12, §18).
 """
 
 from __future__ import annotations
@@ -33,10 +33,12 @@ FEED_COMMENTS = FamilySpec(
     parent_family="users",
     parent_param="USER_ID",
     parent_field="author_id",
-    cursor_param="FIRST_ID",
+    cursor_param="LAST_ID",
     limit_param="LIMIT",
+    result_key="comments",
     page_size=100,
-    notes="per author (USER_ID) with FIRST_ID; an admin webhook may get empty text for other authors",
+    notes="per author (USER_ID), newest first then LAST_ID backwards; delta uses FIRST_ID = max seen; an "
+          "admin webhook may get empty text for other authors",
 )
 
 FEED_IMAGES = FamilySpec(
@@ -48,7 +50,6 @@ FEED_IMAGES = FamilySpec(
     parents=("feed_posts",),
     parent_family="feed_posts",
     parent_param="id",
-    parent_field="post_id",
     detail_methods=("disk.file.get",),
     notes="FILES of each post are attached-object ids; disk.file.get(OBJECT_ID) gives a fresh DOWNLOAD_URL",
 )

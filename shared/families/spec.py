@@ -128,6 +128,9 @@ class FamilySpec:
         """The list of records inside one page's ``result`` (unwrapping ``result_key``)."""
         page = result.get(self.result_key) if self.result_key and isinstance(result, Mapping) else result
         if isinstance(page, Mapping):
+            if self.id_field in page:
+                # a single-record method (disk.attachedObject.get, task.item.getdata)
+                return [dict(page)]
             # PHP serialises a list with gaps as a map; keep its order
             page = list(page.values())
         if not isinstance(page, list):

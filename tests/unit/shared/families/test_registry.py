@@ -62,7 +62,7 @@ def test_legacy_methods() -> None:
     groups = get_family("groups").keyset_params(0)
     assert groups["IS_ADMIN"] == "Y" and groups["ORDER"] == {"ID": "ASC"} and groups["FILTER"] == {">ID": 0}
     tasks = get_family("tasks").keyset_params(0)
-    assert tasks["PARAMS"] == {"NAV_PARAMS": {"nPageSize": 50, "iNumPage": 1}} and tasks["FILTER"] == {">ID": 0}
+    assert tasks["PARAMS"] == {"NAV_PARAMS": {"nPageSize": 50}} and tasks["FILTER"] == {">ID": 0}
 
 
 def test_records_of_accepts_php_maps_and_ids_as_strings() -> None:
