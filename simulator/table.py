@@ -202,18 +202,24 @@ class Table:
                         if len(page) >= page_size:
                             break
                 return Page(page, None, 0, False, 0, len(self._rows))
-            matched = list(sequence) if check is None else [row for row in sequence if check(row)]
+            if check is None:
+                # nothing to test per row: count and slice without copying the table
+                total = len(candidates)
+                if descending:
+                    page = list(reversed(candidates[max(total - offset - page_size, 0) : max(total - offset, 0)]))
+                else:
+                    page = candidates[offset : offset + page_size]
+                return _finish(page, total, offset, page_size, old_style, len(self._rows))
+            matched = [row for row in sequence if check(row)]
         else:
             matched = list(candidates) if check is None else [row for row in candidates if check(row)]
             for field, desc in reversed(order):
                 matched.sort(key=_sorter(field), reverse=desc)
         if not counted:
             return Page(matched[:page_size], None, 0, False, 0, len(self._rows))
-        total = len(matched)
-        page = matched[offset : offset + page_size]
-        more = offset + len(page) < total if not old_style else offset + page_size < total
-        following = (offset + len(page) if not old_style else offset + page_size) if more else None
-        return Page(page, following, total, True, offset, len(self._rows))
+        return _finish(
+            matched[offset : offset + page_size], len(matched), offset, page_size, old_style, len(self._rows)
+        )
 
 
 def _index_key(value: Any) -> Any:
@@ -226,3 +232,10 @@ def _index_key(value: Any) -> Any:
 
 def _sorter(field: str) -> Callable[[Row], tuple[int, Any]]:
     return lambda row: sort_key(row.get(field))
+
+
+def _finish(page: list[Row], total: int, offset: int, page_size: int, old_style: bool, size: int) -> Page:
+    """A counted page: ORM methods continue right after the rows returned, old ones at the next page boundary."""
+    more = offset + len(page) < total if not old_style else offset + page_size < total
+    following = (offset + len(page) if not old_style else offset + page_size) if more else None
+    return Page(page, following, total, True, offset, size)

@@ -30,22 +30,42 @@ async def test_every_write_method_round_trips(sim: Any) -> None:
     comment = await call(client, "log.blogcomment.add", POST_ID=post, TEXT="Коммент")
     task = await call(client, "task.item.add", TASKDATA={"TITLE": "Задача", "RESPONSIBLE_ID": user, "XML_ID": "t1"})
     task_comment = await call(client, "task.commentitem.add", TASKID=task, FIELDS={"POST_MESSAGE": "ok"})
-    company = await call(client, "crm.company.add", fields={"TITLE": "ООО", "ORIGIN_ID": "cloud:crm:company:1",
-                                                             "ORIGINATOR_ID": "cloud"})
+    company = await call(
+        client, "crm.company.add", fields={"TITLE": "ООО", "ORIGIN_ID": "cloud:crm:company:1", "ORIGINATOR_ID": "cloud"}
+    )
     contact = await call(client, "crm.contact.add", fields={"NAME": "Иван", "COMPANY_ID": company})
     deal = await call(client, "crm.deal.add", fields={"TITLE": "Сделка", "COMPANY_ID": company, "CONTACT_ID": contact})
     sp_type = await call(client, "crm.type.add", fields={"title": "Заявки", "entityTypeId": 128})
     item = await call(client, "crm.item.add", entityTypeId=sp_type["type"]["entityTypeId"], fields={"title": "x"})
-    template = await call(client, "bizproc.workflow.template.add", NAME="Согласование",
-                          DOCUMENT_TYPE=["crm", "CCrmDocumentDeal", "DEAL"], TEMPLATE_DATA="...")
-    assert all(isinstance(v, int) for v in (user, group, chat, message, post, comment, task, task_comment, company,
-                                            contact, deal, template))
+    template = await call(
+        client,
+        "bizproc.workflow.template.add",
+        NAME="Согласование",
+        DOCUMENT_TYPE=["crm", "CCrmDocumentDeal", "DEAL"],
+        TEMPLATE_DATA="...",
+    )
+    assert all(
+        isinstance(v, int)
+        for v in (user, group, chat, message, post, comment, task, task_comment, company, contact, deal, template)
+    )
     assert item["item"]["entityTypeId"] == 128
     counts = await (await client.get("/_sim/counts")).json()
     assert counts == {
-        "users": 1, "groups": 1, "group_members": 2, "chats": 1, "chat_messages": 1, "feed_posts": 1,
-        "feed_comments": 1, "feed_images": 1, "tasks": 1, "task_comments": 1, "crm_companies": 1, "crm_contacts": 1,
-        "crm_deals": 1, "crm_sp_items": 1, "workflow_templates": 1,
+        "users": 1,
+        "groups": 1,
+        "group_members": 2,
+        "chats": 1,
+        "chat_messages": 1,
+        "feed_posts": 1,
+        "feed_comments": 1,
+        "feed_images": 1,
+        "tasks": 1,
+        "task_comments": 1,
+        "crm_companies": 1,
+        "crm_contacts": 1,
+        "crm_deals": 1,
+        "crm_sp_items": 1,
+        "workflow_templates": 1,
     }
     groups = await call(client, "sonet_group.get", FILTER={"XML_ID": "cloud:group:3"}, IS_ADMIN="Y")
     assert groups[0]["OWNER_ID"] == str(user)
