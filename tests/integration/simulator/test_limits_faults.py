@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -131,5 +130,5 @@ async def test_timeout_fault_holds_the_request(sim: Any) -> None:
             async with session.get(f"{client.make_url(W)}/server.time") as response:
                 await response.read()
             raise AssertionError("expected a timeout")
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
