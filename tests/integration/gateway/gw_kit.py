@@ -8,6 +8,8 @@ call, and has no ``batch`` (so the gateway's single-call fallback is exercised).
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from typing import Any
 
 from aiohttp import web
@@ -194,3 +196,47 @@ def url(method: str, code: str = IMPORT_CODE, user_id: int = 1) -> str:
 def user(n: int, **extra: Any) -> dict[str, Any]:
     """A valid canonical user item."""
     return {"sourceId": f"cloud:user:{n}", "email": f"user{n}@example.com", "name": f"User {n}", **extra}
+
+
+class ServeThread:
+    """Serves one aiohttp app on 127.0.0.1 from its own event-loop thread (for sync tests and subprocess peers)."""
+
+    def __init__(self, app: web.Application) -> None:
+        self.app = app
+        self.base = ""
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._stop: asyncio.Event | None = None
+        self._thread = threading.Thread(target=lambda: self._loop.run_until_complete(self._serve()), daemon=True)
+
+    async def _serve(self) -> None:
+        self._stop = asyncio.Event()
+        runner = web.AppRunner(self.app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        host, port = runner.addresses[0][:2]
+        self.base = f"http://{host}:{port}"
+        self._ready.set()
+        await self._stop.wait()
+        await runner.cleanup()
+
+    def __enter__(self) -> ServeThread:
+        self._thread.start()
+        assert self._ready.wait(15), "server did not start"
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._stop is not None
+        self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(15)
+
+
+def target_app() -> tuple[web.Application, FakePortal | None]:
+    """The target-mode simulator when the simulator package is there, else the recording portal."""
+    try:
+        from simulator.app import create_app
+        from simulator.settings import SimSettings
+    except ImportError:
+        portal = FakePortal()
+        return portal.app, portal
+    return create_app(SimSettings(mode="target", webhook_user_id=1, webhook_code=CODE)), None
