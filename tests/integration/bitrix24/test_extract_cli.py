@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import typer
 from aiohttp import web
 from typer.testing import CliRunner
 
@@ -45,7 +46,7 @@ def sim_url() -> Iterator[str]:
     thread.join(10)
 
 
-def _app():  # type: ignore[no-untyped-def]
+def _app() -> typer.Typer:
     from cli.main import app
 
     return app
