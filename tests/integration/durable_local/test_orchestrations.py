@@ -110,3 +110,31 @@ async def test_custom_status_and_sync_activity_in_thread(host: LocalDurableHost,
     status = await _run(host, "child", {"name": "thread"})
     assert status["output"]["greeting"] == "Hello thread"
     assert app_module.RUNS["sync_hello"] == 1
+
+
+async def test_scripted_activity_by_name(tmp_path: Any, test_app: Any) -> None:
+    async def fake_double(value: int) -> int:
+        return value * 100
+
+    async with LocalDurableHost(test_app, db_path=tmp_path / "o.sqlite", activity_overrides={"double": fake_double},
+                                fast_forward=True) as scripted:
+        status = await _run(scripted, "fan_out", 3)
+    assert status["output"] == 300
+
+
+def test_override_of_unknown_activity_is_refused(tmp_path: Any, test_app: Any) -> None:
+    import pytest
+
+    with pytest.raises(ValueError, match="unknown activity"):
+        LocalDurableHost(test_app, db_path=tmp_path / "o.sqlite", activity_overrides={"dubble": abs})
+
+
+async def test_strict_mode_raises_nondeterminism(tmp_path: Any, test_app: Any, app_module: Any) -> None:
+    import pytest
+
+    from durable_local.errors import NonDeterminismError
+
+    async with LocalDurableHost(test_app, db_path=tmp_path / "s.sqlite", strict=True) as strict_host:
+        iid = strict_host.start_new("nondeterministic", None)
+        with pytest.raises(NonDeterminismError, match="Non-Deterministic"):
+            await strict_host.wait_for(iid, timeout=10)
