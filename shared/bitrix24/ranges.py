@@ -30,22 +30,37 @@ class IdRange:
         after: the checkpoint: the last id read so far (the range's lower bound before the first read).
         upper: the inclusive upper bound.
         done: nothing is left to read in this range.
+        hint: for the open last range, the largest id seen when the ranges were planned.
     """
 
     index: int
     after: int
     upper: int | None
     done: bool = False
+    hint: int | None = None
+
+    def pages_needed(self, page_size: int, max_pages: int) -> int:
+        """Pages worth chaining in the next batch: no more than the ids left below the bound can fill.
+
+        Chaining past the end of the data is not free: a reference to a row that does not exist resolves
+        to an empty filter, and the portal would read (and charge) pages we then discard.
+        """
+        bound = self.upper if self.upper is not None else self.hint
+        if bound is None:
+            return max_pages
+        left = bound - self.after
+        return max(1, min(max_pages, -(-left // page_size) + 1))
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready checkpoint."""
-        return {"index": self.index, "after": self.after, "upper": self.upper, "done": self.done}
+        return {"index": self.index, "after": self.after, "upper": self.upper, "done": self.done, "hint": self.hint}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> IdRange:
         """Rebuild a checkpoint written by ``to_json``."""
-        upper = data.get("upper")
-        return cls(int(data["index"]), int(data["after"]), None if upper is None else int(upper), bool(data["done"]))
+        upper, hint = data.get("upper"), data.get("hint")
+        return cls(int(data["index"]), int(data["after"]), None if upper is None else int(upper), bool(data["done"]),
+                   None if hint is None else int(hint))
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +105,7 @@ def split_ranges(low: int, high: int, parts: int) -> list[IdRange]:
     after = low - 1
     for index in range(parts):
         upper = None if index == parts - 1 else low - 1 + round(width * (index + 1))
-        ranges.append(IdRange(index, after, upper))
+        ranges.append(IdRange(index, after, upper, hint=high if upper is None else None))
         if upper is not None:
             after = upper
     return ranges
@@ -149,8 +164,8 @@ async def stream_ranges(
         bounds = _range_filter(extra_filter, spec, current.upper)
         try:
             while not current.done:
-                chunk = await fetch_keyset_chunk(client, spec, current.after, max_pages=max_pages,
-                                                 extra_filter=bounds)
+                pages = current.pages_needed(spec.page_size, max_pages)
+                chunk = await fetch_keyset_chunk(client, spec, current.after, max_pages=pages, extra_filter=bounds)
                 current = replace(current, after=chunk.last_id, done=chunk.done)
                 await queue.put(RangeChunk(current, chunk))
         except asyncio.CancelledError:

@@ -23,7 +23,7 @@ async def user_ids(sim: Any) -> list[int]:
 def test_split_ranges_covers_the_id_space_without_overlap() -> None:
     ranges = split_ranges(1, 1000, 4)
     assert [(r.after, r.upper) for r in ranges] == [(0, 250), (250, 500), (500, 750), (750, None)]
-    assert split_ranges(5, 6, 10) == [IdRange(0, 4, 5), IdRange(1, 5, None)]
+    assert split_ranges(5, 6, 10) == [IdRange(0, 4, 5), IdRange(1, 5, None, hint=6)]
     assert IdRange.from_json(ranges[1].to_json()) == ranges[1]
 
 
