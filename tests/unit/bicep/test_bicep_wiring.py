@@ -116,3 +116,13 @@ def test_no_module_deploys_at_resource_group_role_scope(parsed: dict[str, dict[s
             kinds = {r["type"] for r in tree.get("resources", {}).values()}
             assert "Microsoft.Authorization/roleAssignments" not in kinds, f"{file} assigns roles outside rbac.bicep"
     assert any(isinstance(n, str) and n.startswith("Microsoft.Authorization") for n in walk(rbac))
+
+
+def test_parameters_file_names_only_declared_params(main_tree: dict[str, Any]) -> None:
+    params = json.loads((BICEP_DIR / "main.parameters.json").read_text(encoding="utf-8"))["parameters"]
+    assert set(params) <= set(main_tree["parameters"]), f"unknown: {sorted(set(params) - set(main_tree['parameters']))}"
+    required = {p for p, spec in main_tree["parameters"].items() if spec.get("default") is None}
+    assert required <= set(params), f"azd cannot fill required params {sorted(required - set(params))}"
+    for name, entry in params.items():
+        # azd substitutes ${VAR} from the environment; a literal value here would bypass the azd environment
+        assert re.fullmatch(r"\$\{[A-Z0-9_]+(=[^}]*)?\}", entry["value"]), f"{name} is not an azd variable"
