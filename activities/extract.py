@@ -10,6 +10,7 @@ from shared.bitrix24.keyset import fetch_keyset_chunk
 from shared.contracts import WATERMARK, ExtractInput, ExtractOutput, SourceCheck
 from shared.errors import Permanent
 from shared.families import get_family
+from shared.services.nested import attach_children
 from shared.services.runtime import get_runtime
 
 bp = df.Blueprint()
@@ -48,6 +49,9 @@ async def extract_pages(payload: dict[str, Any]) -> dict[str, Any]:
     done = chunk.done
     if inp.max_records is not None and len(records) >= inp.max_records:
         records, done = records[: inp.max_records], True
+    children, failures, child_requests = await attach_children(runtime.source, inp.family, records)
+    if failures:
+        await runtime.storage.dead_letter(inp.run_id, inp.family, failures)
     blob = None
     if records:
         blob = f"raw/{inp.run_id}/{inp.family}/{inp.step:06d}.json"
@@ -55,7 +59,7 @@ async def extract_pages(payload: dict[str, Any]) -> dict[str, Any]:
     last_id = int(records[-1][spec.id_field]) if records else chunk.last_id
     return ExtractOutput(
         raw_blob=blob, count=len(records), last_id=max(last_id, inp.after_id), done=done,
-        http_requests=chunk.http_requests,
+        http_requests=chunk.http_requests + child_requests, children=children,
     ).model_dump(mode="json")
 
 

@@ -71,6 +71,7 @@ class Stack:
             "B24_TARGET_READ_WEBHOOK_URL": f"{self.target_url}/rest/1/{self.target_code}/",
             "B24_LIMITS": "standard",
             "AzureWebJobsStorage": self.storage,
+            "DELTA_SCHEDULE": "0 */30 * * * *",
         }
         self._spawn("host", cli_command("host", "serve", "--port", str(hp), "--db", str(work / "host.sqlite")),
                     f"{self.host_url}/api/migrations/none", env=env)

@@ -54,7 +54,8 @@ def _run(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[st
         )
         if ext.error:
             raise FamilyFailed(f"{inp.family}: {ext.error}")
-        counters = counters.plus(extracted=ext.count, http_requests=ext.http_requests)
+        counters = counters.plus(extracted=ext.count, http_requests=ext.http_requests,
+                                 children_extracted=ext.children)
         if ext.raw_blob:
             counters = yield from _transform_and_load(context, inp, ext.raw_blob, throttle_id, counters)
         after_id, step = ext.last_id, step + 1
@@ -102,7 +103,8 @@ def _transform_and_load(
     )
     return counters.plus(
         imported=ld.imported, skipped=ld.skipped, failed=ld.failed, duplicate=ld.duplicate,
-        updated=ld.updated, dead_lettered=ld.dead_lettered,
+        updated=ld.updated, dead_lettered=ld.dead_lettered, children_imported=ld.children_imported,
+        children_duplicate=ld.children_duplicate,
     )
 
 

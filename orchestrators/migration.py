@@ -14,6 +14,7 @@ import azure.durable_functions as df
 from shared.contracts import (
     CHECK_SOURCE,
     FAMILY_ORCHESTRATOR,
+    NESTED_FAMILIES,
     PHASES,
     RECORD_WATERMARK,
     FamilyCounters,
@@ -43,8 +44,11 @@ def families_of(inp: MigrationInput) -> list[str]:
 def _run(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[str, Any]]:
     inp = MigrationInput.model_validate(context.get_input())
     families = families_of(inp)
+    children = {child: parent for parent, child in NESTED_FAMILIES.items()}
     summary: dict[str, Any] = {
-        f: FamilyCounters(state="pending" if f in TRANSFORMS else "not_supported").model_dump(mode="json")
+        f: FamilyCounters(
+            state="pending" if f in TRANSFORMS or children.get(f) in TRANSFORMS else "not_supported"
+        ).model_dump(mode="json")
         for f in families
     }
     context.set_custom_status({"phase": inp.phase, "current": "preflight", "families": summary})
@@ -62,6 +66,9 @@ def _run(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[st
         summary[family] = yield context.call_sub_orchestrator(
             FAMILY_ORCHESTRATOR, child.model_dump(mode="json"), f"{inp.run_id}:{family}"
         )
+        nested = NESTED_FAMILIES.get(family)
+        if nested in summary:
+            summary[nested] = FamilyCounters.model_validate(summary[family]).nested().model_dump(mode="json")
     if inp.started_at and inp.phase in ("all", "delta") and not inp.families and inp.test_limit is None:
         # only a complete run moves the watermark, and only after every family succeeded
         yield context.call_activity(RECORD_WATERMARK, {"since": inp.started_at})

@@ -35,6 +35,10 @@ PHASES: dict[str, tuple[str, ...]] = {
 """Families of each phase, in dependency order (architecture.md); ``all`` walks the phases in this order."""
 
 
+NESTED_FAMILIES: dict[str, str] = {"groups": "group_members"}
+"""Parent family → child family imported nested inside the parent's records (members inside groups)."""
+
+
 class Contract(BaseModel):
     """Base of every durable payload: immutable, strict, versioned."""
 
@@ -55,6 +59,15 @@ class FamilyCounters(Contract):
     updated: int = 0
     dead_lettered: int = 0
     http_requests: int = 0
+    children_extracted: int = 0
+    """Records of a nested child family (group members of groups) read with the parents."""
+    children_imported: int = 0
+    children_duplicate: int = 0
+
+    def nested(self) -> FamilyCounters:
+        """The counters of the nested child family, read off this parent's counters."""
+        return FamilyCounters(state=self.state, extracted=self.children_extracted, imported=self.children_imported,
+                              duplicate=self.children_duplicate)
 
     def plus(self, **deltas: int) -> FamilyCounters:
         """A copy with the given counters increased."""
@@ -110,6 +123,8 @@ class ExtractOutput(Contract):
     last_id: int
     done: bool
     http_requests: int
+    children: int = 0
+    """Nested child records attached to the raw parents (see shared.services.nested)."""
     error: str | None = None
     """A permanent failure (auth, scope, access) that must stop the family; redacted text."""
 
@@ -148,6 +163,8 @@ class LoadOutput(Contract):
     duplicate: int = 0
     updated: int = 0
     dead_lettered: int = 0
+    children_imported: int = 0
+    children_duplicate: int = 0
     throttled: int = 0
     """How many gateway answers were 429 (the throttle entity shrinks the batch size on these)."""
 

@@ -9,13 +9,40 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.bitrix24.children import stream_children
 from shared.bitrix24.client import Bitrix24Client
+from shared.bitrix24.keyset import fetch_keyset_chunk
 from shared.families import get_family
+
+
+async def parent_ids(client: Bitrix24Client, family: str) -> list[str]:
+    """Every id of a keyset family, read in chained batches (2,500 ids per request)."""
+    spec = get_family(family)
+    ids: list[str] = []
+    after = 0
+    while True:
+        chunk = await fetch_keyset_chunk(client, spec, after)
+        ids.extend(str(r[spec.id_field]) for r in chunk.records)
+        after = chunk.last_id
+        if chunk.done or not chunk.records:
+            return ids
+
+
+async def count_children(client: Bitrix24Client, family: str) -> int:
+    """Records of a per-parent family (members of every group), 50 parents per batch request."""
+    spec = get_family(family)
+    parents = await parent_ids(client, spec.parent_family or "")
+    total = 0
+    async for round_ in stream_children(client, spec, parents):
+        total += len(round_.records)
+    return total
 
 
 async def count_family(client: Bitrix24Client, family: str) -> int:
     """The number of records the portal reports for a family."""
     spec = get_family(family)
+    if spec.paging == "children" and spec.parent_family:
+        return await count_children(client, family)
     params: dict[str, Any] = {**spec.base_params, "start": 0}
     if spec.sort_style == "sort_order":
         params.update({"SORT": spec.filter_id_field, "ORDER": spec.sort_direction})

@@ -18,7 +18,14 @@ import azure.functions as func
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from shared.config import get_settings
-from shared.contracts import MIGRATION_ORCHESTRATOR, PHASES, THROTTLE_ENTITY, FamilyCounters, MigrationInput
+from shared.contracts import (
+    MIGRATION_ORCHESTRATOR,
+    NESTED_FAMILIES,
+    PHASES,
+    THROTTLE_ENTITY,
+    FamilyCounters,
+    MigrationInput,
+)
 
 bp = df.Blueprint()
 
@@ -91,9 +98,11 @@ async def migration_status(req: func.HttpRequest, client: df.DurableOrchestratio
             child = await client.get_status(f"{instance_id}:{family}")
             live = child.custom_status if child and isinstance(child.custom_status, dict) else None
             if live:
-                families[family] = FamilyCounters.model_validate(
-                    {k: v for k, v in live.items() if k != "family"}
-                ).model_dump(mode="json")
+                counters = FamilyCounters.model_validate({k: v for k, v in live.items() if k != "family"})
+                families[family] = counters.model_dump(mode="json")
+                nested = NESTED_FAMILIES.get(family)
+                if nested in families:
+                    families[nested] = counters.nested().model_dump(mode="json")
     throttle = await client.read_entity_state(df.EntityId(THROTTLE_ENTITY, instance_id))
     runtime = status.runtime_status.value if status.runtime_status else "Unknown"
     body = {

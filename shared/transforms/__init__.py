@@ -10,15 +10,27 @@ from collections.abc import Callable
 from typing import Any
 
 from shared.models.base import CanonicalModel
+from shared.transforms.crm import company_from_raw, contact_from_raw, deal_from_raw
 from shared.transforms.errors import TransformError
 from shared.transforms.users import user_from_raw
+from shared.transforms.work import group_from_raw, task_from_raw
 
 TRANSFORMS: dict[str, Callable[[dict[str, Any]], CanonicalModel]] = {
     "users": user_from_raw,
+    "groups": group_from_raw,
+    "tasks": task_from_raw,
+    "crm_companies": company_from_raw,
+    "crm_contacts": contact_from_raw,
+    "crm_deals": deal_from_raw,
 }
 
 IMPORT_METHODS: dict[str, str] = {
     "users": "import.users.batch",
+    "groups": "import.groups.batch",
+    "tasks": "import.tasks.batch",
+    "crm_companies": "import.crm.companies",
+    "crm_contacts": "import.crm.contacts",
+    "crm_deals": "import.crm.deals",
 }
 
 MAX_BATCH: dict[str, int] = {
