@@ -23,12 +23,13 @@ BATCHES, PER_BATCH = 20, 50
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def _slow_answers(delay_s: float) -> Any:
+def _slow_answers(delay_s: float, written: list[int]) -> Any:
     @web.middleware
     async def slow(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
                    ) -> web.StreamResponse:
         # the write happens first, the answer comes late: the kill lands between portal write and ledger commit
         response = await handler(request)
+        written.append(1)
         await asyncio.sleep(delay_s)
         return response
 
@@ -69,7 +70,8 @@ async def _dump_users(target: str) -> list[dict[str, Any]]:
 
 async def test_sigkill_mid_import_then_resend_yields_each_record_once(tmp_path: Path) -> None:
     app, fake = target_app()
-    app.middlewares.append(_slow_answers(0.15))
+    written: list[int] = []
+    app.middlewares.append(_slow_answers(0.3, written))
     batches = [[user(b * PER_BATCH + i, departmentIds=[1]) for i in range(PER_BATCH)] for b in range(BATCHES)]
     db = tmp_path / "ledger.sqlite"
     with ServeThread(app) as target:
@@ -77,7 +79,10 @@ async def test_sigkill_mid_import_then_resend_yields_each_record_once(tmp_path: 
         proc, base = _start_gateway(db, webhook)
         async with aiohttp.ClientSession() as session:
             sends = [asyncio.ensure_future(_send(session, base, b)) for b in batches]
-            await asyncio.sleep(0.1)
+            for _ in range(500):
+                if written:
+                    break
+                await asyncio.sleep(0.01)
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait(10)
             first = await asyncio.gather(*sends)
