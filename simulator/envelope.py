@@ -1,13 +1,14 @@
 """Response bodies in the real portal's shape: `{"result", "next", "total", "time"}` and the `time` block.
 
 Key order matters to clients that compare raw bodies, so dicts are built in the order the PHP server emits them.
-JSON is produced once per request with the C encoder; empty PHP arrays stay `[]`.
+JSON is produced once per request with orjson; empty PHP arrays stay `[]`.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+import orjson
 
 from simulator.portal import Portal
 from simulator.registry import Reply
@@ -42,7 +43,8 @@ def success(reply: Reply, time: dict[str, Any]) -> dict[str, Any]:
 
 
 def dumps(body: Any) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """Compact UTF-8 JSON; orjson, because encoding 2,500 records per batch dominates the simulator's CPU time."""
+    return orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS)
 
 
 def to_xml(body: Any) -> bytes:

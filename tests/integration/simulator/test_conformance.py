@@ -92,6 +92,7 @@ async def _control(base: str, route: str, cafile: str | None = None) -> Any:
     return await asyncio.to_thread(fetch)
 
 
+@pytest.mark.filterwarnings("ignore:You are selecting all fields")
 async def test_fast_bitrix24_get_all_matches_counts(plain: str) -> None:
     counts = await _control(plain, "/_sim/counts")
     client = BitrixAsync(f"{plain}/rest/1/simcode/", verbose=False)
