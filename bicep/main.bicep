@@ -16,7 +16,7 @@ param location string
 @description('Name of the resource group; empty: rg-<environmentName>.')
 param resourceGroupName string = ''
 
-@description('Object ID of the user or pipeline running the deployment (azd sets AZURE_PRINCIPAL_ID); gets Key Vault Secrets Officer and Storage Blob Data Contributor. Empty: no operator roles.')
+@description('Object ID of the user or pipeline running the deployment (azd sets AZURE_PRINCIPAL_ID); gets Key Vault Secrets Officer, Storage Blob Data Contributor and Queue/Table Data Reader. Empty: no operator roles.')
 param principalId string = ''
 
 @description('Kind of principalId.')

@@ -1,7 +1,8 @@
 // Every role assignment of the deployment, scoped to the single resource that needs it (never the resource
 // group). The function app's managed identity gets the data-plane roles the Functions host, Durable Functions and
 // shared/ need; the optional deploying principal gets what the runbook asks an operator to do (upload the
-// package, set the webhook secrets). Assignment names are deterministic, so a redeploy is a no-op.
+// package, set the webhook secrets, peek dead letters, read the id map). Assignment names are deterministic, so
+// a redeploy is a no-op.
 
 @description('Principal ID (object ID) of the function app\'s user-assigned managed identity.')
 param appPrincipalId string
@@ -31,7 +32,9 @@ var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  storageQueueDataReader: '19e7f393-937e-4f77-808e-94535e297925'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  storageTableDataReader: '76199698-9eea-4c19-bc75-cec21354c6b6'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
@@ -125,6 +128,29 @@ resource deployerBlobContributor 'Microsoft.Authorization/roleAssignments@2022-0
     principalType: deployerPrincipalType
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
     description: 'b24migrate operator: upload the deployment package, inspect raw pages'
+  }
+}
+
+// read-only views for the runbook's troubleshooting: peek dead letters, look up the id map
+resource deployerQueueReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
+  name: guid(storage.id, deployerPrincipalId, roles.storageQueueDataReader)
+  scope: storage
+  properties: {
+    principalId: deployerPrincipalId
+    principalType: deployerPrincipalType
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataReader)
+    description: 'b24migrate operator: peek dead letters'
+  }
+}
+
+resource deployerTableReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
+  name: guid(storage.id, deployerPrincipalId, roles.storageTableDataReader)
+  scope: storage
+  properties: {
+    principalId: deployerPrincipalId
+    principalType: deployerPrincipalType
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataReader)
+    description: 'b24migrate operator: look up the id map and watermarks'
   }
 }
 
