@@ -10,6 +10,7 @@ between the portal write and the ledger commit never yields a second record.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,10 @@ from gateway.methods import MethodSpec
 from gateway.result import SKIP_TEST_LIMIT, SKIP_UNCHANGED, ImportResult
 from gateway.target import UNAVAILABLE, CallResult, TargetPortal, TargetUnavailable
 from shared.models.base import CanonicalModel, content_checksum
+
+OPTIONAL_FOLLOW_UPS = frozenset({"sonet_group.user.update"})
+"""Follow-up methods whose absence on the portal loses a detail (a moderator role), not the record."""
+log = logging.getLogger(__name__)
 
 
 def fingerprint(item: CanonicalModel) -> str:
@@ -144,7 +149,7 @@ class Importer:
         for (w, _), answer in zip(finds, answers, strict=True):
             if answer.error == UNAVAILABLE:
                 raise TargetUnavailable("portal unavailable while reconciling pending writes")
-            target_id = spec.writer.found_id(answer.result) if answer.ok else None
+            target_id = spec.writer.found_id(answer.result, w.item) if answer.ok else None
             if target_id is not None:
                 found[w.key] = target_id
         return found
@@ -227,9 +232,14 @@ class Importer:
             calls.extend(more)
         failed: dict[str, CallResult] = {}
         if calls:
-            for key, answer in zip(owners, await self.portal.call_many(calls), strict=True):
-                if not answer.ok and key not in failed:
-                    failed[key] = answer
+            for key, (method, _), answer in zip(owners, calls, await self.portal.call_many(calls), strict=True):
+                if answer.ok or key in failed:
+                    continue
+                if method in OPTIONAL_FOLLOW_UPS and answer.error.upper() == "ERROR_METHOD_NOT_FOUND":
+                    # a portal without this method cannot keep that detail (docs/limitations.md)
+                    log.warning("%s is not available on the target portal; detail not preserved", method)
+                    continue
+                failed[key] = answer
         return {k: v for k, v in extras.items() if k not in failed and v}, failed
 
 

@@ -34,15 +34,38 @@ def as_target_id(value: Any) -> str | None:
     return None
 
 
-def first_found_id(result: Any, *names: str) -> str | None:
-    """The id of the first record in a list-method result (a list, or ``{"items": [...]}``/``{"tasks": …}``)."""
-    rows: Any = result
+def _rows(result: Any) -> list[Any]:
     if isinstance(result, dict):
         for wrapper in ("items", "tasks", "result"):
             if isinstance(result.get(wrapper), list):
-                rows = result[wrapper]
-                break
-    if not isinstance(rows, list) or not rows:
+                return list(result[wrapper])
+    return list(result) if isinstance(result, list) else []
+
+
+def matching_id(result: Any, field: str, expected: str) -> str | None:
+    """The id of the record in a list-method result whose external id ``field`` equals ``expected``.
+
+    A portal that ignores an unknown filter returns unrelated rows; only a row carrying the exact external id
+    counts, so a lookup can never adopt somebody else's record.
+    """
+    for row in _rows(result):
+        if not isinstance(row, dict):
+            continue
+        value = next((row[k] for k in (field, field.upper(), _camel(field)) if k in row), None)
+        if value is not None and str(value) == expected:
+            return as_target_id(row.get("ID", row.get("id")))
+    return None
+
+
+def _camel(field: str) -> str:
+    head, *rest = field.lower().split("_")
+    return head + "".join(p.title() for p in rest)
+
+
+def first_found_id(result: Any, *names: str) -> str | None:
+    """The id of the first record in a list-method result (a list, or ``{"items": [...]}``/``{"tasks": …}``)."""
+    rows = _rows(result)
+    if not rows:
         return None
     row = rows[0]
     if isinstance(row, dict):
@@ -96,9 +119,12 @@ class Writer:
         """The target id in the create call's result."""
         return as_target_id(result)
 
-    def found_id(self, result: Any) -> str | None:
-        """The target id in the lookup call's result, ``None`` when nothing was found."""
-        return first_found_id(result)
+    def found_id(self, result: Any, item: Any) -> str | None:
+        """The target id in the lookup call's result, ``None`` when nothing was found.
+
+        The default matches ``XML_ID`` against the item's sourceId.
+        """
+        return matching_id(result, "XML_ID", item.sourceId)
 
 
 def ref_list(name: str, source_ids: list[str]) -> dict[str, str]:

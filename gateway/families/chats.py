@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from gateway.families.base import Call, Writer, mapped, mapped_list, ref_list, ref_opt, yn
+from gateway.families.base import Call, Writer, as_target_id, mapped, mapped_list, ref_list, ref_opt, yn
 from shared.models.base import CanonicalModel
 from shared.models.chats import Chat, ChatMessage
 
@@ -39,6 +39,7 @@ class ChatWriter(Writer):
             "OWNER_ID": mapped(refs, item.ownerSourceId),
             "ENTITY_TYPE": ENTITY_TYPE,
             "ENTITY_ID": item.sourceId,
+            "XML_ID": item.sourceId,
         }
 
     def update(self, item: Any, target_id: str, refs: dict[str, str]) -> Call | None:
@@ -49,9 +50,9 @@ class ChatWriter(Writer):
         """``im.chat.get`` by entity type and id."""
         return "im.chat.get", {"ENTITY_TYPE": ENTITY_TYPE, "ENTITY_ID": item.sourceId}
 
-    def found_id(self, result: Any) -> str | None:
-        """``im.chat.get`` answers ``{"ID": n}`` or ``null``."""
-        return super().created_id(result)
+    def found_id(self, result: Any, item: Any) -> str | None:
+        """``im.chat.get`` answers ``{"ID": n}`` or ``null`` (it matched on entity type and id already)."""
+        return as_target_id(result)
 
     def after(self, item: Any, target_id: str, refs: dict[str, str], state: str) -> tuple[list[Call], str]:
         """On the first run the members came with ``im.chat.add``; later runs add only new ones."""
@@ -83,6 +84,7 @@ class ChatMessageWriter(Writer):
             "URL_PREVIEW": "N",
             "AUTHOR_ID": mapped(refs, item.authorSourceId),
             "DATE_CREATE": item.date,
+            "XML_ID": item.sourceId,
         }
 
     def update(self, item: Any, target_id: str, refs: dict[str, str]) -> Call | None:

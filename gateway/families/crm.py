@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from gateway.families.base import Call, Writer, first_found_id, mapped, mapped_list, ref_list, ref_opt, yn
+from gateway.families.base import Call, Writer, mapped, mapped_list, matching_id, ref_list, ref_opt, yn
 from shared.models.base import CanonicalModel
 from shared.models.crm import Company, Contact, Deal, SpItem
 
@@ -57,8 +57,12 @@ class _ClassicCrmWriter(Writer):
         """``crm.<entity>.list`` by originator and origin id."""
         return f"crm.{self.ENTITY}.list", {
             "filter": {"ORIGINATOR_ID": ORIGINATOR, "ORIGIN_ID": item.sourceId},
-            "select": ["ID"],
+            "select": ["ID", "ORIGIN_ID"],
         }
+
+    def found_id(self, result: Any, item: Any) -> str | None:
+        """The row whose ``ORIGIN_ID`` is the sourceId."""
+        return matching_id(result, "ORIGIN_ID", item.sourceId)
 
 
 @dataclass(frozen=True)
@@ -179,8 +183,8 @@ class SpItemWriter(Writer):
     def find(self, item: Any) -> Call | None:
         """``crm.item.list`` filtered by ``xmlId``."""
         return "crm.item.list", {"entityTypeId": item.entityTypeId, "filter": {"xmlId": item.sourceId},
-                                 "select": ["id"]}
+                                 "select": ["id", "xmlId"]}
 
-    def found_id(self, result: Any) -> str | None:
-        """``{"items": [{"id": n}]}``."""
-        return first_found_id(result, "id", "ID")
+    def found_id(self, result: Any, item: Any) -> str | None:
+        """``{"items": [{"id": n, "xmlId": …}]}``."""
+        return matching_id(result, "xmlId", item.sourceId)

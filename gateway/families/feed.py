@@ -2,7 +2,8 @@
 
 Images are uploaded first (``import.media.upload``); a post or comment names them in ``mediaSourceIds`` and
 embeds them as ``[DISK FILE ID=<media sourceId>]``, which is rewritten to ``[DISK FILE ID=n<target file id>]``.
-Posts and comments have no external id in Bitrix24, so an interrupted create cannot be found again.
+Posts carry ``XML_ID`` for portals that keep it; comments have no external id in Bitrix24, so an interrupted
+comment create cannot be found again.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def _post_fields(post: FeedPost, refs: dict[str, str]) -> dict[str, Any]:
         "DEST": dest or ["UA"],
         "FILES": [f"n{refs[m]}" for m in _media(post.message, post.mediaSourceIds)],
         "DATE_PUBLISH": post.datePublish,
+        "XML_ID": post.sourceId,
     }
 
 
@@ -64,6 +66,11 @@ class FeedPostWriter(Writer):
     def add(self, item: Any, refs: dict[str, str]) -> Call:
         """``log.blogpost.add`` on behalf of the original author."""
         return "log.blogpost.add", _post_fields(item, refs)
+
+    def find(self, item: Any) -> Call | None:
+        """``log.blogpost.get`` filtered by ``XML_ID``; a stock box ignores the filter, and the exact-match
+        check in :meth:`found_id` then finds nothing rather than a wrong post."""
+        return "log.blogpost.get", {"FILTER": {"XML_ID": item.sourceId}}
 
     def update(self, item: Any, target_id: str, refs: dict[str, str]) -> Call | None:
         """``log.blogpost.update``."""

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from gateway.families.base import Call, Writer
+from gateway.families.base import Call, Writer, matching_id
 from shared.models.base import CanonicalModel
 from shared.models.feed import MediaFile
 
@@ -84,3 +84,7 @@ class MediaWriter(Writer):
         """``disk.folder.getchildren`` filtered by the stored name."""
         return "disk.folder.getchildren", {"id": self.folder_id,
                                            "filter": {"NAME": safe_name(item.sourceId, item.name)}}
+
+    def found_id(self, result: Any, item: Any) -> str | None:
+        """The child whose ``NAME`` is the stored name."""
+        return matching_id(result, "NAME", safe_name(item.sourceId, item.name))

@@ -1,11 +1,15 @@
-"""Tasks and task comments: ``tasks.task.add``/``update`` (``XML_ID`` = sourceId), ``task.commentitem.add``."""
+"""Tasks and task comments: legacy ``task.item.add``/``update`` (``XML_ID`` = sourceId), ``task.commentitem.add``.
+
+The legacy methods are the ones the plan names and every box version has; the lookup after a crash uses
+``tasks.task.list`` filtered by ``XML_ID``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from gateway.families.base import Call, Writer, first_found_id, mapped, mapped_list, ref_list, ref_opt
+from gateway.families.base import Call, Writer, mapped, mapped_list, ref_list, ref_opt
 from shared.models.base import CanonicalModel
 from shared.models.tasks import Task, TaskComment
 
@@ -52,20 +56,16 @@ class TaskWriter(Writer):
         }
 
     def add(self, item: Any, refs: dict[str, str]) -> Call:
-        """``tasks.task.add``."""
-        return "tasks.task.add", {"fields": _fields(item, refs)}
+        """``task.item.add``."""
+        return "task.item.add", {"TASKDATA": _fields(item, refs)}
 
     def update(self, item: Any, target_id: str, refs: dict[str, str]) -> Call | None:
-        """``tasks.task.update``."""
-        return "tasks.task.update", {"taskId": int(target_id), "fields": _fields(item, refs)}
+        """``task.item.update``."""
+        return "task.item.update", {"TASKID": int(target_id), "TASKDATA": _fields(item, refs)}
 
     def find(self, item: Any) -> Call | None:
         """``tasks.task.list`` filtered by ``XML_ID``."""
-        return "tasks.task.list", {"filter": {"XML_ID": item.sourceId}, "select": ["ID"]}
-
-    def found_id(self, result: Any) -> str | None:
-        """``{"tasks": [{"id": n}]}``."""
-        return first_found_id(result, "id", "ID")
+        return "tasks.task.list", {"filter": {"XML_ID": item.sourceId}, "select": ["ID", "XML_ID"]}
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,8 @@ class FakePortal:
         return True
 
     def _find(self, name: str, field: str, value: Any) -> list[dict[str, Any]]:
-        return [{"ID": r["ID"], "id": r["ID"]} for r in self.store(name).values() if r.get(field) == value]
+        rows = self.store(name).values()
+        return [{"ID": r["ID"], "id": r["ID"], field: value} for r in rows if r.get(field) == value]
 
     def _sonet_group_create(self, p: dict[str, Any]) -> Any:
         return self._create("groups", p)
@@ -146,11 +147,11 @@ class FakePortal:
     def _log_blogcomment_add(self, p: dict[str, Any]) -> Any:
         return self._create("comments", p)
 
-    def _tasks_task_add(self, p: dict[str, Any]) -> Any:
-        return {"task": {"id": self._create("tasks", p["fields"])}}
+    def _task_item_add(self, p: dict[str, Any]) -> Any:
+        return self._create("tasks", p["TASKDATA"])
 
-    def _tasks_task_update(self, p: dict[str, Any]) -> Any:
-        return self._update("tasks", p["taskId"], p["fields"])
+    def _task_item_update(self, p: dict[str, Any]) -> Any:
+        return self._update("tasks", p["TASKID"], p["TASKDATA"])
 
     def _tasks_task_list(self, p: dict[str, Any]) -> Any:
         return {"tasks": self._find("tasks", "XML_ID", p["filter"]["XML_ID"])}

@@ -173,3 +173,29 @@ async def test_crm_records_carry_origin_ids(fake_portal: tuple[FakePortal, str],
     assert stored["ORIGIN_ID"] == "cloud:crm:deal:7" and stored["ORIGINATOR_ID"] == "b24migrate"
     company_id = next(iter(portal.store("company")))
     assert stored["COMPANY_ID"] == company_id and stored["OPPORTUNITY"] == 10.5
+
+
+@pytest.mark.parametrize(
+    ("method", "store", "key_field"),
+    [("import.tasks.batch", "tasks", "XML_ID"), ("import.crm.deals", "deal", "ORIGIN_ID"),
+     ("import.crm.spitems", "sp", "xmlId"), ("import.groups.batch", "groups", "XML_ID")],
+    ids=["task", "deal", "sp-item", "group"],
+)
+async def test_crash_window_is_reconciled_for_families_with_external_ids(
+    method: str, store: str, key_field: str, fake_portal: tuple[FakePortal, str], make_gateway: Any, tmp_path: Path
+) -> None:
+    portal, target = fake_portal
+    gw = await make_gateway(target)
+    await seed(gw)
+    item = CASES[method][0](30, "crashed")
+    from gateway.families.base import ledger_key
+    from gateway.ledger import Ledger
+
+    ledger = Ledger(tmp_path / "ledger.sqlite")
+    ledger.record_intents([(ledger_key(item["sourceId"]), "x", "intent")])
+    ledger.close()
+    portal.store(store)[999] = {"ID": 999, key_field: item["sourceId"]}
+    before = len(portal.store(store))
+    data = await (await gw.post(url(method), json=[item])).json()
+    assert data["ids"] == {item["sourceId"]: 999} and data["failed"] == []
+    assert len(portal.store(store)) == before

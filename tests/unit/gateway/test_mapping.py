@@ -55,3 +55,14 @@ def test_user_writer_params_and_fingerprint() -> None:
     assert UserWriter().update(u, "42", {}) == ("user.update", {"ID": 42, **params})
     assert fingerprint(u) != fingerprint(u.model_copy(update={"checksum": "declared"}))
     assert fingerprint(u) == fingerprint(User.model_validate(u.model_dump()))
+
+
+def test_lookup_only_adopts_an_exact_external_id() -> None:
+    from gateway.families.base import matching_id
+
+    rows = [{"ID": "1", "XML_ID": "cloud:user:10"}, {"ID": "2", "XML_ID": "cloud:user:1"}, {"ID": "3"}]
+    assert matching_id(rows, "XML_ID", "cloud:user:1") == "2"
+    assert matching_id(rows, "XML_ID", "cloud:user:99") is None
+    assert matching_id({"items": [{"id": 5, "xmlId": "cloud:crm:sp:1:1"}]}, "xmlId", "cloud:crm:sp:1:1") == "5"
+    assert matching_id({"tasks": [{"id": 7, "xmlId": "cloud:task:3"}]}, "XML_ID", "cloud:task:3") == "7"
+    assert matching_id(None, "XML_ID", "x") is None
