@@ -41,8 +41,9 @@ async def _serve(target: str, port: int, db: Path, host_json: Path | None, fast_
     try:
         await stop.wait()
     finally:
-        await runner.cleanup()
+        # close the SDK's keep-alive session first so the server has no open connection to wait for
         await _close_client_session()
+        await runner.cleanup()
 
 
 async def _close_client_session() -> None:

@@ -105,6 +105,7 @@ class Engine:
         self._timers: list[tuple[str, int, TimerRow]] = []
         self._timer_ids: dict[tuple[str, str, int], int] = {}
         self._episode_cost: dict[str, float] = {}
+        self._dirty: set[str] = set()
         self.executor = ThreadPoolExecutor(max_workers=self.settings.max_activities,
                                             thread_name_prefix="activity")
         self._wake: asyncio.Event | None = None
@@ -148,7 +149,7 @@ class Engine:
 
     def _load(self) -> None:
         for inst in self.store.load_instances():
-            self.instances[inst.id] = inst
+            self._register(inst)
             if inst.history:
                 self.clock.observe(parse_ts(inst.history[-1]["Timestamp"]))
         self.entity_states = self.store.load_entities()
@@ -204,7 +205,8 @@ class Engine:
                 await self._notify_changed()
                 await asyncio.sleep(0)
                 continue
-            if self.fast_forward and not self._running and self._jump_to_next_timer():
+            idle = not self._running and not self._completions and deadline is None
+            if self.fast_forward and idle and self._jump_to_next_timer():
                 continue
             timeout = deadline
             if self._timers:
@@ -255,9 +257,15 @@ class Engine:
                     self._deliver(inst, event)
         return True
 
+    def _register(self, inst: Instance) -> None:
+        """Add or replace an instance in memory and consider it for the next dispatch round."""
+        self.instances[inst.id] = inst
+        self._dirty.add(inst.id)
+
     def _deliver(self, inst: Instance, event: Event) -> None:
         row_id = self.store.add_inbox(inst.id, event)
         inst.inbox.append((row_id, event))
+        self._dirty.add(inst.id)
         if inst.first_pending_at is None:
             inst.first_pending_at = time.monotonic()
 
@@ -282,11 +290,13 @@ class Engine:
         ran = 0
         deadline: float | None = None
         now = time.monotonic()
-        for inst in list(self.instances.values()):
+        for iid in list(self._dirty):
+            inst = self.instances.get(iid)
+            if inst is None or not inst.ready():
+                self._dirty.discard(iid)
+                continue
             if ran >= self.settings.max_orchestrators:
                 return True, 0.0
-            if not inst.ready():
-                continue
             if self._outstanding.get(inst.id, 0) > 0 and inst.first_pending_at is not None and not inst.kick:
                 # more completions are on their way: wait a little so one replay covers them
                 window = max(self.coalesce_s, 2 * self._episode_cost.get(inst.id, 0.0))
@@ -294,8 +304,11 @@ class Engine:
                 if due > 0:
                     deadline = due if deadline is None else min(deadline, due)
                     continue
+            self._dirty.discard(iid)
             self._run_episode(inst)
             ran += 1
+            if self.instances.get(iid) is not None and self.instances[iid].ready():
+                self._dirty.add(iid)  # events held back by the one-allocating-event rule
         return ran > 0, deadline
 
     def _run_episode(self, inst: Instance) -> None:
@@ -303,14 +316,20 @@ class Engine:
         started = time.perf_counter()
         start_pos = len(inst.history)
         inst.first_pending_at = None
-        with self.store.transaction():
-            if spec is None:
-                self._finish(inst, FAILED, f"The orchestrator function '{inst.name}' doesn't exist.")
-                return
-            if not inst.history and not inst.created:
-                inst.created = self.clock.stamp()
-            effects = Episode(inst, spec.handler, self.clock).run()
-            self._apply(inst, effects, start_pos)
+        try:
+            with self.store.transaction():
+                if spec is None:
+                    self._finish(inst, FAILED, f"The orchestrator function '{inst.name}' doesn't exist.")
+                    return
+                if not inst.history and not inst.created:
+                    inst.created = self.clock.stamp()
+                effects = Episode(inst, spec.handler, self.clock).run()
+                self._apply(inst, effects, start_pos)
+        except Exception as exc:  # a host-side failure must not wedge the instance or the dispatcher
+            log.exception("episode of %s failed inside the host", inst.id)
+            with self.store.transaction():
+                del inst.history[start_pos:]
+                self._finish(inst, FAILED, f"Local host error while replaying '{inst.name}': {exc}")
         self.episode_count += 1
         self._episode_cost[inst.id] = time.perf_counter() - started
 
@@ -382,7 +401,7 @@ class Engine:
                         parent_seq=child.seq, version=child.version, created=self.clock.stamp())
         inst.updated = inst.created
         inst.meta = {}
-        self.instances[inst.id] = inst
+        self._register(inst)
         self.store.save_instance(inst)
 
     def _finish(self, inst: Instance, status: str, output: Any) -> None:
@@ -410,7 +429,7 @@ class Engine:
         fresh = Instance(id=inst.id, name=inst.name, input=new_input, parent_id=inst.parent_id,
                          parent_seq=inst.parent_seq, version=inst.version, status=RUNNING,
                          custom_status=inst.custom_status, created=inst.created, updated=self.clock.stamp())
-        self.instances[inst.id] = fresh
+        self._register(fresh)
         self.store.replace_history(inst.id, [])
         self.store.clear_pending(inst.id)
         self.store.save_instance(fresh)

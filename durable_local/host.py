@@ -75,7 +75,7 @@ class LocalDurableHost(Engine):
                 self._purge(iid)
             stamp = self.clock.stamp()
             inst = Instance(id=iid, name=name, input=input_json, version=version, created=stamp, updated=stamp)
-            self.instances[iid] = inst
+            self._register(inst)
             self.store.save_instance(inst)
         self.wake()
         return iid
@@ -116,6 +116,7 @@ class LocalDurableHost(Engine):
         if inst.status == SUSPENDED:
             inst.status = RUNNING if inst.history else PENDING
             inst.updated = self.clock.stamp()
+            self._dirty.add(inst.id)
             with self.store.transaction():
                 self.store.save_instance(inst)
         self.wake()
@@ -130,6 +131,7 @@ class LocalDurableHost(Engine):
             inst.history = [e for e in inst.history if e["EventType"] not in (TASK_FAILED, SUB_FAILED, EXEC_FAILED)]
             self.store.replace_history(inst.id, inst.history)
             inst.status, inst.output, inst.kick = RUNNING, None, True
+            self._dirty.add(inst.id)
             inst.updated = self.clock.stamp()
             self.store.save_instance(inst)
             for event in failed:
