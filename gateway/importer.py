@@ -84,8 +84,9 @@ class Importer:
         if not valid:
             return result
         async with self._locks.hold(ledger_key(item.sourceId) for item in valid):
-            work = self._classify(spec, valid, result)
-            await self._write(spec, work, result)
+            for part in _dependency_rounds(spec, valid):
+                work = self._classify(spec, part, result)
+                await self._write(spec, work, result)
         return result
 
     def _validate(self, spec: MethodSpec, raws: list[Any], result: ImportResult) -> list[CanonicalModel]:
@@ -241,6 +242,22 @@ class Importer:
                     continue
                 failed[key] = answer
         return {k: v for k, v in extras.items() if k not in failed and v}, failed
+
+
+def _dependency_rounds(spec: MethodSpec, items: list[CanonicalModel]) -> list[list[CanonicalModel]]:
+    """Items in rounds so a record referencing another record of the same batch (a subtask and its parent)
+    is written after it; a cycle ends in one last round where the reference check reports it."""
+    rounds: list[list[CanonicalModel]] = []
+    left = items
+    while left:
+        in_batch = {i.sourceId for i in left}
+        ready = [i for i in left if not (set(spec.writer.references(i).values()) - {i.sourceId}) & in_batch]
+        if not ready or len(ready) == len(left):
+            rounds.append(left)
+            break
+        rounds.append(ready)
+        left = [i for i in left if i not in ready]
+    return rounds
 
 
 def _reason(answer: CallResult) -> str:

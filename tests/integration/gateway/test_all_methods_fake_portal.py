@@ -3,81 +3,14 @@ test_limit and the batch maximum, plus the family-specific rules (nested members
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from gw_kit import FakePortal, url, user
-
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
-
-
-def media(n: int, content: bytes = PNG, **extra: Any) -> dict[str, Any]:
-    return {"sourceId": f"cloud:feed:image:{n}", "name": f"../pic {n}.png", "contentType": "image/png",
-            "size": len(content), "sha256": hashlib.sha256(content).hexdigest(),
-            "contentB64": base64.b64encode(content).decode(), **extra}
-
-
-SEED: list[tuple[str, list[dict[str, Any]]]] = [
-    ("import.users.batch", [user(1), user(2), user(3)]),
-    ("import.groups.batch", [{"sourceId": "cloud:group:1", "name": "G1", "ownerSourceId": "cloud:user:1"}]),
-    ("import.chats.batch", [{"sourceId": "cloud:chat:1", "ownerSourceId": "cloud:user:1",
-                             "memberSourceIds": ["cloud:user:1", "cloud:user:2"]}]),
-    ("import.media.upload", [media(1)]),
-    ("import.feed.posts", [{"sourceId": "cloud:feed:post:1", "authorSourceId": "cloud:user:1", "message": "p"}]),
-    ("import.tasks.batch", [{"sourceId": "cloud:task:1", "title": "T1", "responsibleSourceId": "cloud:user:1"}]),
-    ("import.crm.companies", [{"sourceId": "cloud:crm:company:1", "title": "ACME"}]),
-    ("import.crm.contacts", [{"sourceId": "cloud:crm:contact:1", "name": "Ann"}]),
-]
-
-Item = Callable[[int, str], dict[str, Any]]
-# method → (item factory(n, variant), the reference to break for missing_reference, max batch)
-CASES: dict[str, tuple[Item, str, int]] = {
-    "import.users.batch": (lambda n, v: user(n, name=v), "", 100),
-    "import.groups.batch": (lambda n, v: {"sourceId": f"cloud:group:{n}", "name": v, "ownerSourceId": "cloud:user:1",
-                                          "members": [{"userSourceId": "cloud:user:2", "role": "E"}]},
-                            "ownerSourceId", 100),
-    "import.chats.batch": (lambda n, v: {"sourceId": f"cloud:chat:{n}", "title": v, "ownerSourceId": "cloud:user:1",
-                                         "memberSourceIds": ["cloud:user:2"]}, "ownerSourceId", 50),
-    "import.chat.messages": (lambda n, v: {"sourceId": f"cloud:chat:message:{n}", "chatSourceId": "cloud:chat:1",
-                                           "authorSourceId": "cloud:user:2", "text": v}, "chatSourceId", 100),
-    "import.media.upload": (lambda n, v: media(n, PNG + v.encode()), "", 20),
-    "import.feed.posts": (lambda n, v: {"sourceId": f"cloud:feed:post:{n}", "authorSourceId": "cloud:user:2",
-                                        "message": v, "groupSourceIds": ["cloud:group:1"]}, "authorSourceId", 50),
-    "import.feed.comments": (lambda n, v: {"sourceId": f"cloud:feed:comment:{n}", "postSourceId": "cloud:feed:post:1",
-                                           "authorSourceId": "cloud:user:3", "text": v}, "postSourceId", 100),
-    "import.tasks.batch": (lambda n, v: {"sourceId": f"cloud:task:{n}", "title": v, "responsibleSourceId":
-                                         "cloud:user:2", "parentSourceId": "cloud:task:1",
-                                         "groupSourceId": "cloud:group:1"}, "responsibleSourceId", 50),
-    "import.task.comments": (lambda n, v: {"sourceId": f"cloud:task:comment:{n}", "taskSourceId": "cloud:task:1",
-                                           "authorSourceId": "cloud:user:2", "text": v}, "taskSourceId", 100),
-    "import.crm.companies": (lambda n, v: {"sourceId": f"cloud:crm:company:{n}", "title": v,
-                                           "assignedSourceId": "cloud:user:1", "phones": ["+1"]},
-                             "assignedSourceId", 50),
-    "import.crm.contacts": (lambda n, v: {"sourceId": f"cloud:crm:contact:{n}", "name": v,
-                                          "companySourceId": "cloud:crm:company:1"}, "companySourceId", 50),
-    "import.crm.deals": (lambda n, v: {"sourceId": f"cloud:crm:deal:{n}", "title": v, "opportunity": 10.5,
-                                       "companySourceId": "cloud:crm:company:1",
-                                       "contactSourceIds": ["cloud:crm:contact:1"]}, "companySourceId", 50),
-    "import.crm.spitems": (lambda n, v: {"sourceId": f"cloud:crm:sp:128:{n}", "entityTypeId": 128, "title": v,
-                                         "assignedSourceId": "cloud:user:3"}, "assignedSourceId", 50),
-    "import.workflows.tpls": (lambda n, v: {"sourceId": f"cloud:workflow:tpl:{n}", "name": v,
-                                            "documentType": ["crm", "CCrmDocumentDeal", "DEAL"],
-                                            "templateDataB64": "AAAA"}, "", 20),
-}
-NO_UPDATE = {"import.media.upload", "import.feed.comments"}
-
-
-async def seed(gw: Any) -> None:
-    for method, items in SEED:
-        data = await (await gw.post(url(method), json=items)).json()
-        assert data["imported"] == len(items), (method, data)
+from gw_kit import CASES, NO_UPDATE, FakePortal, media, seed, url, user
 
 
 @pytest.mark.parametrize("method", sorted(CASES), ids=str)
@@ -199,3 +132,19 @@ async def test_crash_window_is_reconciled_for_families_with_external_ids(
     data = await (await gw.post(url(method), json=[item])).json()
     assert data["ids"] == {item["sourceId"]: 999} and data["failed"] == []
     assert len(portal.store(store)) == before
+
+
+async def test_a_subtask_may_come_in_the_same_batch_as_its_parent(
+    fake_portal: tuple[FakePortal, str], make_gateway: Any
+) -> None:
+    portal, target = fake_portal
+    gw = await make_gateway(target)
+    await seed(gw)
+    parent = {"sourceId": "cloud:task:50", "title": "parent", "responsibleSourceId": "cloud:user:1"}
+    child = {"sourceId": "cloud:task:51", "title": "child", "responsibleSourceId": "cloud:user:1",
+             "parentSourceId": "cloud:task:50"}
+    loop_a = {**child, "sourceId": "cloud:task:60", "parentSourceId": "cloud:task:61"}
+    loop_b = {**child, "sourceId": "cloud:task:61", "parentSourceId": "cloud:task:60"}
+    data = await (await gw.post(url("import.tasks.batch"), json=[child, loop_a, parent, loop_b])).json()
+    assert data["imported"] == 2 and {f["code"] for f in data["failed"]} == {"missing_reference"}
+    assert portal.store("tasks")[data["ids"]["cloud:task:51"]]["PARENT_ID"] == data["ids"]["cloud:task:50"]
