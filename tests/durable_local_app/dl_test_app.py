@@ -62,6 +62,15 @@ async def http_status(req: func.HttpRequest, client: df.DurableOrchestrationClie
     return func.HttpResponse(json.dumps(body), mimetype="application/json")
 
 
+@bp.route(route="wait/{name}", methods=["POST"])
+@bp.durable_client_input(client_name="client")
+async def http_start_and_wait(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    instance_id = await client.start_new(req.route_params["name"], None, json.loads(req.get_body() or b"null"))
+    response: func.HttpResponse = await client.wait_for_completion_or_create_check_status_response(
+        req, instance_id, timeout_in_milliseconds=5000, retry_interval_in_milliseconds=50)
+    return response
+
+
 @bp.route(route="hello/{who?}", methods=["GET"])
 def http_hello(req: func.HttpRequest) -> func.HttpResponse:
     who = req.route_params.get("who") or req.params.get("name", "world")
@@ -269,6 +278,14 @@ def counter(context: df.DurableEntityContext) -> None:
         context.set_state(0)
     elif operation == "boom":
         raise ValueError("counter exploded")
+
+
+@bp.entity_trigger(context_name="context")
+def journal(context: df.DurableEntityContext) -> None:
+    entries = context.get_state(list)
+    if context.operation_name == "append":
+        entries.append(context.get_input())
+        context.set_state(entries)
 
 
 # timer trigger

@@ -166,3 +166,47 @@ async def test_curl_style_plain_json_input(served: LocalDurableHost) -> None:
         assert response.status == 202
     status = await served.wait_for("plain-1")
     assert status["output"]["greeting"] == "Hello curl"
+
+
+async def test_entity_operations_apply_in_order_over_raw_http(served: LocalDurableHost) -> None:
+    hook = f"{served.base_url}/runtime/webhooks/durabletask"
+    async with aiohttp.ClientSession() as session:
+        for i in range(20):
+            async with session.post(f"{hook}/entities/journal/j1?op=append", json=i) as response:
+                assert response.status == 202
+        for _ in range(200):
+            async with session.get(f"{hook}/entities/journal/j1") as response:
+                if response.status == 200 and len(state := await response.json()) == 20:
+                    break
+            await asyncio.sleep(0.01)
+        async with session.get(f"{hook}/entities/journal") as response:
+            listed = await response.json()
+    assert state == list(range(20))
+    assert [(e["entityId"], e["state"]) for e in listed] == [({"name": "journal", "key": "j1"}, list(range(20)))]
+
+
+async def test_status_query_flags(served: LocalDurableHost) -> None:
+    iid = served.start_new("explode", None, "flags-1")
+    await served.wait_for(iid)
+    hook = f"{served.base_url}/runtime/webhooks/durabletask/instances/{iid}"
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{hook}?showInput=false") as response:
+            assert response.status == 200
+            body = await response.json()
+            assert body["input"] is None
+            assert "historyEvents" not in body
+            assert body["output"].startswith("Orchestrator function 'explode' failed: nope")
+            assert body["customStatus"] == "about to fail"
+        async with session.get(f"{hook}?returnInternalServerErrorOnFailure=true") as response:
+            assert response.status == 500
+        async with session.get(f"{hook}?showHistory=true&showHistoryOutput=true") as response:
+            events = (await response.json())["historyEvents"]
+    completed = [e for e in events if e["EventType"] == "TaskCompleted"]
+    assert completed[0]["Result"] == '"Hello x"'
+
+
+async def test_wait_for_completion_from_an_http_function(served: LocalDurableHost) -> None:
+    async with aiohttp.ClientSession() as session, session.post(
+            f"{served.base_url}/api/wait/child", json={"name": "waiter"}) as response:
+        assert response.status == 200
+        assert await response.json() == {"greeting": "Hello waiter", "parent": None}
