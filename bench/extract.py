@@ -66,6 +66,7 @@ def make_fixture(path: Path, deals: int) -> None:
 def serve(args: argparse.Namespace) -> None:
     """Child mode: run one simulator with the given settings and print its port."""
     from aiohttp import web
+    from aiohttp.typedefs import Handler
 
     from simulator.app import create_app
     from simulator.settings import SimSettings
@@ -82,7 +83,7 @@ def serve(args: argparse.Namespace) -> None:
         stats = application[PORTAL].stats
 
         @web.middleware
-        async def latency(request: web.Request, handler: Any) -> web.StreamResponse:
+        async def latency(request: web.Request, handler: Handler) -> web.StreamResponse:
             # a real portal spends the operating time it charges before it answers; the simulator only counts
             # it, so delay each answer by the server time it was charged (requests still run concurrently)
             before = sum(stats.operating.values())
