@@ -154,6 +154,27 @@ def child(context: df.DurableOrchestrationContext) -> Generator[Any, Any, Any]:
 
 
 @bp.orchestration_trigger(context_name="context")
+def flaky_child(context: df.DurableOrchestrationContext) -> Generator[Any, Any, Any]:
+    result = yield context.call_activity("flaky", context.get_input())
+    return result
+
+
+@bp.orchestration_trigger(context_name="context")
+def sub_retry_parent(context: df.DurableOrchestrationContext) -> Generator[Any, Any, Any]:
+    options = df.RetryOptions(first_retry_interval_in_milliseconds=10, max_number_of_attempts=3)
+    spec = {"key": context.instance_id, "fail_times": 2}
+    result = yield context.call_sub_orchestrator_with_retry("flaky_child", options, spec, f"{context.instance_id}:c")
+    after = yield context.call_activity("sync_hello", "after")
+    return {"child": result, "after": after}
+
+
+@bp.orchestration_trigger(context_name="context")
+def http_caller(context: df.DurableOrchestrationContext) -> Generator[Any, Any, Any]:
+    response = yield context.call_http("GET", context.get_input())
+    return {"status": response["statusCode"], "content": response["content"]}
+
+
+@bp.orchestration_trigger(context_name="context")
 def failing_child_parent(context: df.DurableOrchestrationContext) -> Generator[Any, Any, Any]:
     try:
         yield context.call_sub_orchestrator("missing_orchestrator", None, f"{context.instance_id}:x")

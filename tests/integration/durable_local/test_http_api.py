@@ -210,3 +210,9 @@ async def test_wait_for_completion_from_an_http_function(served: LocalDurableHos
             f"{served.base_url}/api/wait/child", json={"name": "waiter"}) as response:
         assert response.status == 200
         assert await response.json() == {"greeting": "Hello waiter", "parent": None}
+
+
+async def test_call_http_makes_a_real_request(served: LocalDurableHost) -> None:
+    iid = served.start_new("http_caller", json.dumps(f"{served.base_url}/api/hello/durable"))
+    status = await served.wait_for(iid)
+    assert status["output"] == {"status": 200, "content": "hello durable"}

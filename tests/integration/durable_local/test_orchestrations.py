@@ -138,3 +138,13 @@ async def test_strict_mode_raises_nondeterminism(tmp_path: Any, test_app: Any, a
         iid = strict_host.start_new("nondeterministic", None)
         with pytest.raises(NonDeterminismError, match="Non-Deterministic"):
             await strict_host.wait_for(iid, timeout=10)
+
+
+async def test_sub_orchestration_retry_reuses_the_explicit_id(host: LocalDurableHost) -> None:
+    status = await _run(host, "sub_retry_parent", None, "sr-1")
+    assert status["runtimeStatus"] == "Completed", status
+    assert status["output"] == {"child": {"ok": True, "attempts": 3}, "after": "Hello after"}
+    created = [(e["EventId"], e["InstanceId"]) for e in host.instance("sr-1").history if e["EventType"] == SUB_CREATED]
+    # attempts take numbers 0, 2, 4 (the retry timers 1 and 3), as the SDK numbers them
+    assert created == [(0, "sr-1:c"), (2, "sr-1:c"), (4, "sr-1:c")]
+    assert host.status("sr-1:c")["runtimeStatus"] == "Completed"
