@@ -9,6 +9,7 @@ import azure.durable_functions as df
 from shared.contracts import TransformInput, TransformOutput
 from shared.services.runtime import get_runtime
 from shared.transforms import TRANSFORMS, TransformError
+from shared.transforms.errors import UNREADABLE
 
 bp = df.Blueprint()
 
@@ -26,10 +27,12 @@ async def transform_records(payload: dict[str, Any]) -> dict[str, Any]:
         try:
             good.append(transform(record).model_dump(mode="json"))
         except TransformError as exc:
-            bad.append({"sourceId": exc.source_id, "code": "transform_failed", "reason": exc.reason})
+            bad.append({"sourceId": exc.source_id, "code": exc.code, "reason": exc.reason})
     dead = await runtime.storage.dead_letter(inp.run_id, inp.family, bad) if bad else 0
     blob = None
     if good:
         blob = inp.raw_blob.replace("raw/", "canonical/", 1)
         await runtime.storage.put_json(blob, good)
-    return TransformOutput(canonical_blob=blob, count=len(good), dead_lettered=dead).model_dump(mode="json")
+    unreadable = sum(1 for b in bad if b["code"] == UNREADABLE)
+    return TransformOutput(canonical_blob=blob, count=len(good), dead_lettered=dead,
+                           unreadable=unreadable).model_dump(mode="json")

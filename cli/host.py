@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
+import sys
+import threading
 from pathlib import Path
 
 import typer
@@ -44,6 +47,16 @@ async def _serve(target: str, port: int, db: Path, host_json: Path | None, fast_
         # close the SDK's keep-alive session first so the server has no open connection to wait for
         await _close_client_session()
         await runner.cleanup()
+        _exit_if_threads_linger()
+
+
+def _exit_if_threads_linger() -> None:
+    # a sync activity still running in the thread pool would block interpreter exit; its work row
+    # is still in the database, so it simply runs again on the next start (at-least-once)
+    if threading.active_count() > 1:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 async def _close_client_session() -> None:

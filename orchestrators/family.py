@@ -15,11 +15,14 @@ from typing import Any
 import azure.durable_functions as df
 from shared.contracts import (
     EXTRACT_PAGES,
+    EXTRACT_STREAM,
     LOAD_BATCH,
     THROTTLE_ENTITY,
     TRANSFORM_RECORDS,
     ExtractInput,
     ExtractOutput,
+    ExtractStreamInput,
+    ExtractStreamOutput,
     FamilyInput,
     LoadInput,
     LoadOutput,
@@ -27,7 +30,9 @@ from shared.contracts import (
     ThrottleState,
     TransformInput,
     TransformOutput,
+    extraction_mode,
 )
+from shared.families import get_family
 
 bp = df.Blueprint()
 
@@ -40,6 +45,8 @@ class FamilyFailed(Exception):
 
 def _run(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[str, Any]]:
     inp = FamilyInput.model_validate(context.get_input())
+    if extraction_mode(get_family(inp.family).paging, inp.family) == "stream":
+        return (yield from _run_stream(context, inp))
     counters = inp.counters.model_copy(update={"state": "running"})
     after_id, step = inp.after_id, inp.step
     throttle_id = df.EntityId(THROTTLE_ENTITY, inp.run_id)
@@ -71,6 +78,30 @@ def _run(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[st
     return counters.model_dump(mode="json")
 
 
+def _run_stream(context: df.DurableOrchestrationContext, inp: FamilyInput) -> Generator[Any, Any, dict[str, Any]]:
+    """A family read whole by one activity; its raw pages are then transformed and loaded one by one."""
+    counters = inp.counters.model_copy(update={"state": "running"})
+    context.set_custom_status({"family": inp.family, **counters.model_dump(mode="json")})
+    ext = ExtractStreamOutput.model_validate(
+        (yield context.call_activity_with_retry(
+            EXTRACT_STREAM, RETRY,
+            ExtractStreamInput(run_id=inp.run_id, family=inp.family, since=inp.since,
+                               max_records=inp.test_limit).model_dump(mode="json"),
+        ))
+    )
+    if ext.error:
+        raise FamilyFailed(f"{inp.family}: {ext.error}")
+    counters = counters.plus(extracted=ext.count, http_requests=ext.http_requests,
+                             dead_lettered=ext.unreadable_parents)
+    throttle_id = df.EntityId(THROTTLE_ENTITY, inp.run_id)
+    for raw_blob in ext.raw_blobs:
+        counters = yield from _transform_and_load(context, inp, raw_blob, throttle_id, counters)
+        context.set_custom_status({"family": inp.family, **counters.model_dump(mode="json")})
+    final = counters.model_copy(update={"state": "done"})
+    context.set_custom_status({"family": inp.family, **final.model_dump(mode="json")})
+    return final.model_dump(mode="json")
+
+
 def _transform_and_load(
     context: df.DurableOrchestrationContext,
     inp: FamilyInput,
@@ -84,7 +115,7 @@ def _transform_and_load(
             TransformInput(run_id=inp.run_id, family=inp.family, raw_blob=raw_blob).model_dump(mode="json"),
         ))
     )
-    counters = counters.plus(dead_lettered=tr.dead_lettered, failed=tr.dead_lettered)
+    counters = counters.plus(dead_lettered=tr.dead_lettered, failed=tr.dead_lettered, unreadable=tr.unreadable)
     if not tr.canonical_blob:
         return counters
     throttle = ThrottleState.model_validate((yield context.call_entity(throttle_id, "get")))

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 MIGRATION_ORCHESTRATOR = "migration_orchestrator"
 FAMILY_ORCHESTRATOR = "family_orchestrator"
 EXTRACT_PAGES = "extract_pages"
+EXTRACT_STREAM = "extract_stream"
 TRANSFORM_RECORDS = "transform_records"
 LOAD_BATCH = "load_batch"
 THROTTLE_ENTITY = "throttle_entity"
@@ -59,6 +60,8 @@ class FamilyCounters(Contract):
     updated: int = 0
     dead_lettered: int = 0
     http_requests: int = 0
+    unreadable: int = 0
+    """Dead-lettered because the source API withholds their content (counted in ``dead_lettered`` too)."""
     children_extracted: int = 0
     """Records of a nested child family (group members of groups) read with the parents."""
     children_imported: int = 0
@@ -129,6 +132,29 @@ class ExtractOutput(Contract):
     """A permanent failure (auth, scope, access) that must stop the family; redacted text."""
 
 
+class ExtractStreamInput(Contract):
+    run_id: str
+    family: str
+    since: str | None = None
+    max_records: int | None = None
+
+
+class ExtractStreamOutput(Contract):
+    raw_blobs: list[str]
+    """Raw pages in read order; names only (a million records make ~400 names, far below 64 KB)."""
+    count: int
+    http_requests: int
+    unreadable_parents: int = 0
+    """Parents (chats, tasks, posts, authors) whose children could not be read; dead-lettered with the reason."""
+    notes: list[str] = Field(default_factory=list)
+    error: str | None = None
+
+
+def extraction_mode(paging: str, family: str) -> str:
+    """``steps`` for families read along one id cursor (resumable step by step), else ``stream``."""
+    return "steps" if paging == "keyset" and family != "crm_sp_items" else "stream"
+
+
 class SourceCheck(Contract):
     """Result of the pre-flight read that makes a wrong webhook fail the run at once."""
 
@@ -146,6 +172,7 @@ class TransformOutput(Contract):
     canonical_blob: str | None
     count: int
     dead_lettered: int
+    unreadable: int = 0
 
 
 class LoadInput(Contract):

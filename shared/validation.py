@@ -11,6 +11,7 @@ from typing import Any
 
 from shared.bitrix24.children import stream_children
 from shared.bitrix24.client import Bitrix24Client
+from shared.bitrix24.export import stream_family
 from shared.bitrix24.keyset import fetch_keyset_chunk
 from shared.families import get_family
 
@@ -39,10 +40,16 @@ async def count_children(client: Bitrix24Client, family: str) -> int:
 
 
 async def count_family(client: Bitrix24Client, family: str) -> int:
-    """The number of records the portal reports for a family."""
+    """The number of records the portal reports for a family.
+
+    Keyset families answer with the portal's own ``total``; the others (children, chats, feed, smart
+    processes) are counted by reading them through the same reader the export uses.
+    """
     spec = get_family(family)
-    if spec.paging == "children" and spec.parent_family:
+    if spec.paging == "children" and spec.parent_family == "groups":
         return await count_children(client, family)
+    if spec.paging != "keyset" or family == "crm_sp_items":
+        return sum([len(group) async for group in stream_family(client, family)])
     params: dict[str, Any] = {**spec.base_params, "start": 0}
     if spec.sort_style == "sort_order":
         params.update({"SORT": spec.filter_id_field, "ORDER": spec.sort_direction})

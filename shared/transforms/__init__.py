@@ -12,6 +12,14 @@ from typing import Any
 from shared.models.base import CanonicalModel
 from shared.transforms.crm import company_from_raw, contact_from_raw, deal_from_raw
 from shared.transforms.errors import TransformError
+from shared.transforms.misc import sp_item_from_raw, task_comment_from_raw, workflow_template_from_raw
+from shared.transforms.social import (
+    chat_from_raw,
+    chat_message_from_raw,
+    feed_comment_from_raw,
+    feed_image_from_raw,
+    feed_post_from_raw,
+)
 from shared.transforms.users import user_from_raw
 from shared.transforms.work import group_from_raw, task_from_raw
 
@@ -22,6 +30,14 @@ TRANSFORMS: dict[str, Callable[[dict[str, Any]], CanonicalModel]] = {
     "crm_companies": company_from_raw,
     "crm_contacts": contact_from_raw,
     "crm_deals": deal_from_raw,
+    "chats": chat_from_raw,
+    "chat_messages": chat_message_from_raw,
+    "feed_images": feed_image_from_raw,
+    "feed_posts": feed_post_from_raw,
+    "feed_comments": feed_comment_from_raw,
+    "task_comments": task_comment_from_raw,
+    "crm_sp_items": sp_item_from_raw,
+    "workflow_templates": workflow_template_from_raw,
 }
 
 IMPORT_METHODS: dict[str, str] = {
@@ -31,6 +47,14 @@ IMPORT_METHODS: dict[str, str] = {
     "crm_companies": "import.crm.companies",
     "crm_contacts": "import.crm.contacts",
     "crm_deals": "import.crm.deals",
+    "chats": "import.chats.batch",
+    "chat_messages": "import.chat.messages",
+    "feed_images": "import.media.upload",
+    "feed_posts": "import.feed.posts",
+    "feed_comments": "import.feed.comments",
+    "task_comments": "import.task.comments",
+    "crm_sp_items": "import.crm.spitems",
+    "workflow_templates": "import.workflows.tpls",
 }
 
 MAX_BATCH: dict[str, int] = {
