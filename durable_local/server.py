@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import socket
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -266,13 +267,21 @@ def create_app(host: LocalDurableHost) -> web.Application:
 
 
 async def serve(host: LocalDurableHost, port: int, bind: str = "127.0.0.1") -> web.AppRunner:
-    """Start serving on ``bind:port`` (0 picks a free port); sets ``host.base_url`` to the real address."""
+    """Start serving on ``bind:port`` (0 picks a free port); ``host.base_url`` is the real address.
+
+    The socket is bound before the host starts, so timer triggers that run on startup already hand
+    out client bindings pointing at the right port.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((bind, port))
+    host.base_url = f"http://{bind}:{sock.getsockname()[1]}"
     runner = web.AppRunner(create_app(host), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, bind, port)
-    await site.start()
-    server = site._server
-    sockets = getattr(server, "sockets", None) or []
-    actual = sockets[0].getsockname()[1] if sockets else port
-    host.base_url = f"http://{bind}:{actual}"
+    try:
+        await runner.setup()
+        await web.SockSite(runner, sock).start()
+    except BaseException:
+        await runner.cleanup()
+        sock.close()
+        raise
     return runner
