@@ -40,6 +40,7 @@ class Table:
         self._rows: list[Row] = []
         self._by_id: dict[int, Row] = {}
         self._fields: dict[str, str] = {}
+        self._known: set[str] = set()
         self._indexes: dict[str, tuple[Callable[[Row], Any], dict[Any, list[Row]]]] = {}
         self._seq = 0
         for row in rows:
@@ -63,8 +64,10 @@ class Table:
     def insert(self, row: Row) -> Row:
         """Add a row (or replace the row with the same id)."""
         row_id = self._row_id(row)
-        for key in row:
-            self._fields.setdefault(key.lower(), key)
+        if not self._known.issuperset(row.keys()):
+            for key in row:
+                self._fields.setdefault(key.lower(), key)
+                self._known.add(key)
         if row_id in self._by_id:
             old = self._by_id[row_id]
             index = bisect.bisect_left(self._ids, row_id)

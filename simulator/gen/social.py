@@ -105,8 +105,23 @@ def chat(
     }
 
 
+# one shared, never-mutated empty list: a million messages without params cost one object, not a million
+_NO_PARAMS: list[Any] = []
+_POOLS: dict[int, list[str]] = {}
+
+
+def _pool(rng: random.Random, users: list[int]) -> list[str]:
+    """4,096 message bodies per generation run, shared by reference: large portals stay compact in memory."""
+    key = id(rng)
+    if key not in _POOLS:
+        _POOLS.clear()
+        _POOLS[key] = [message_text(rng, users) for _ in range(4096)]
+    return _POOLS[key]
+
+
 def messages(rng: random.Random, chat_row: Row, count: int, first_id: int, offset_s: int) -> list[Row]:
     rows: list[Row] = []
+    pool = _pool(rng, chat_row["users"])
     when = datetime.fromisoformat(chat_row["date_create"])
     users = chat_row["users"]
     for index in range(count):
@@ -118,10 +133,10 @@ def messages(rng: random.Random, chat_row: Row, count: int, first_id: int, offse
                 "chat_id": chat_row["id"],
                 "author_id": 0 if system else rng.choice(users),
                 "date": texts.iso(when, offset_s),
-                "text": "Чат создан" if system else message_text(rng, users),
+                "text": "Чат создан" if system else pool[rng.getrandbits(12)],
                 "params": {"CODE": "CHAT_JOIN"}
                 if system
-                else ({"LIKE": [rng.choice(users)]} if rng.random() < 0.1 else []),
+                else ({"LIKE": [rng.choice(users)]} if rng.random() < 0.1 else _NO_PARAMS),
             }
         )
     return rows

@@ -5,6 +5,7 @@ Everything is drawn from a `random.Random` the caller seeds, so the same seed al
 
 from __future__ import annotations
 
+import functools
 import random
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -244,6 +245,11 @@ def moment(rng: random.Random, days: float = 900.0, after: datetime | None = Non
     return base + timedelta(seconds=int(rng.random() * days * 86400))
 
 
+@functools.cache
+def _zone(offset_s: int) -> timezone:
+    return timezone(timedelta(seconds=offset_s))
+
+
 def iso(when: datetime, offset_s: int = 10800) -> str:
     """ISO 8601 with the portal's offset, as `date('c')` prints it."""
-    return when.astimezone(timezone(timedelta(seconds=offset_s))).isoformat(timespec="seconds")
+    return when.astimezone(_zone(offset_s)).isoformat(timespec="seconds")

@@ -28,24 +28,38 @@ def _log_update(call: Call, post: dict[str, Any]) -> float:
     return latest
 
 
+def _feed_order(call: Call) -> list[dict[str, Any]]:
+    """All published posts by log update time, newest first; cached until posts or comments change."""
+    posts, comments = call.portal.table("feed_posts"), call.portal.table("feed_comments")
+    key = (len(posts), posts.max_id(), len(comments), comments.max_id())
+    cached = call.portal.extra.get("feed_order")
+    if cached is None or cached[0] != key:
+        published = [r for r in posts if r.get("PUBLISH_STATUS", "P") == "P"]
+        ordered = sorted(published, key=lambda r: (_log_update(call, r), int(r["ID"])), reverse=True)
+        cached = (key, ordered)
+        call.portal.extra["feed_order"] = cached
+    result: list[dict[str, Any]] = cached[1]
+    return result
+
+
 @method("log.blogpost.get", scopes=SCOPES, family="feed_posts")
 def log_blogpost_get(call: Call) -> Reply:
     params = upper_keys(call.params)
     table = call.portal.table("feed_posts")
-    rows = [r for r in table if r.get("PUBLISH_STATUS", "P") == "P"]
+    ordered = _feed_order(call)
     if params.get("POST_ID") not in (None, ""):
-        rows = [r for r in rows if str(r["ID"]) == str(php_intval(params["POST_ID"]))]
+        wanted = str(php_intval(params["POST_ID"]))
+        ordered = [r for r in ordered if str(r["ID"]) == wanted]
     date_from, date_to = as_instant(params.get("LOG_DATE_FROM")), as_instant(params.get("LOG_DATE_TO"))
     if date_from is not None:
-        rows = [r for r in rows if (as_instant(r.get("DATE_PUBLISH")) or 0) >= date_from]
+        ordered = [r for r in ordered if (as_instant(r.get("DATE_PUBLISH")) or 0) >= date_from]
     if date_to is not None:
-        rows = [r for r in rows if (as_instant(r.get("DATE_PUBLISH")) or 0) <= date_to]
+        ordered = [r for r in ordered if (as_instant(r.get("DATE_PUBLISH")) or 0) <= date_to]
     first, last = php_intval(params.get("FIRST_ID", 0)), php_intval(params.get("LAST_ID", 0))
     if first > 0:
-        rows = [r for r in rows if int(r["ID"]) > first]
+        ordered = [r for r in ordered if int(r["ID"]) > first]
     if last > 0:
-        rows = [r for r in rows if int(r["ID"]) < last]
-    ordered = sorted(rows, key=lambda r: (_log_update(call, r), int(r["ID"])), reverse=True)
+        ordered = [r for r in ordered if int(r["ID"]) < last]
     if params.get("LIMIT") not in (None, "") or first > 0 or last > 0:
         # cursor mode: no offsets, up to LIMIT (max 200) entries
         limit = min(max(php_intval(params.get("LIMIT", 50)) or 50, 1), 200)
