@@ -20,8 +20,9 @@ from typing import Any, Self
 
 import aiohttp
 import backoff
+import yarl
 
-from shared.bitrix24.encoding import batch_command
+from shared.bitrix24.encoding import batch_command, php_query
 from shared.bitrix24.errors import (
     Bitrix24APIError,
     OperationTimeLimit,
@@ -166,12 +167,16 @@ class Bitrix24Client:
             self._owns_session = True
         return self._session
 
-    async def call(self, method: str, params: Mapping[str, Any] | None = None) -> B24Response:
+    async def call(
+        self, method: str, params: Mapping[str, Any] | None = None, *, via_get: bool = False
+    ) -> B24Response:
         """Call one read method.
 
         Args:
             method: the REST method, e.g. ``user.get`` (must be on the read-only allow-list).
             params: JSON-like parameters, sent as a JSON body.
+            via_get: send the params as a PHP-bracket query string on a GET instead (for proxies or
+                methods that mishandle JSON bodies); the semantics are the same.
 
         Returns:
             The decoded answer.
@@ -190,7 +195,7 @@ class Bitrix24Client:
             nested = {normalize(str(c).split("?", 1)[0]) for c in (cmd.values() if isinstance(cmd, Mapping) else cmd)}
             return await self._send(method, body, nested=tuple(sorted(nested)), commands=len(cmd))
         ensure_read(method, self.portal)
-        return await self._send(method, body)
+        return await self._send(method, body, via_get=via_get)
 
     async def batch(
         self, commands: Mapping[str, tuple[str, Mapping[str, Any]]], *, halt: bool = False
@@ -243,7 +248,8 @@ class Bitrix24Client:
         return gen
 
     async def _send(
-        self, method: str, body: dict[str, Any], *, nested: tuple[str, ...] = (), commands: int = 1
+        self, method: str, body: dict[str, Any], *, nested: tuple[str, ...] = (), commands: int = 1,
+        via_get: bool = False,
     ) -> B24Response:
         delays = self._delays()
         tries = 0
@@ -254,7 +260,7 @@ class Bitrix24Client:
             self.stats.http_requests += 1
             attempts += 1
             try:
-                response = await self._post(method, body)
+                response = await self._post(method, body, via_get=via_get)
             except OperationTimeLimit as exc:
                 self.stats.count_error(_error_key(exc))
                 block_waits += 1
@@ -302,13 +308,19 @@ class Bitrix24Client:
             return
         self.stats.operating_wait_s += await self.budget.wait_out_block(method, exc.time or None)
 
-    async def _post(self, method: str, body: Mapping[str, Any]) -> B24Response:
+    async def _post(self, method: str, body: Mapping[str, Any], *, via_get: bool = False) -> B24Response:
         session = self._ensure_session()
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        url = self._webhook.method_url(method)
+        if via_get:
+            query = php_query(body)
+            # already percent-encoded in PHP bracket form: keep yarl from re-quoting it
+            full = yarl.URL(url + ("?" + query if query else ""), encoded=True)
+            request = session.get(full, headers=headers, timeout=self._timeout)
+        else:
+            request = session.post(url, json=body, headers=headers, timeout=self._timeout)
         try:
-            async with session.post(
-                self._webhook.method_url(method), json=body, headers=headers, timeout=self._timeout
-            ) as resp:
+            async with request as resp:
                 status = resp.status
                 raw = await resp.read()
         except TimeoutError:

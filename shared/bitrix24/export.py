@@ -124,16 +124,40 @@ async def _sp_items(client: Bitrix24Client, spec: FamilySpec, report: ExportRepo
             yield group
 
 
-async def _task_comments(client: Bitrix24Client, spec: FamilySpec, report: ExportReport, parallel: int
-                         ) -> AsyncIterator[list[dict[str, Any]]]:
+async def _task_comments(client: Bitrix24Client, spec: FamilySpec, report: ExportReport, parallel: int,
+                         task_chats: bool) -> AsyncIterator[list[dict[str, Any]]]:
     tasks = await _collect(keyset_all(client, get_family("tasks"), parallel=parallel))
     legacy = [str(t["ID"]) for t in tasks if str(t.get("CHAT_ID") or "0") in ("0", "")]
-    new_card = len(tasks) - len(legacy)
-    if new_card:
-        report.notes.append(f"{new_card} tasks use the new task card: their comments are messages of the task "
-                            "chat (family chat_messages), not task.commentitem.getlist")
+    chats = {str(t["CHAT_ID"]): {"TASK_ID": str(t["ID"]), "source": "task_chat"}
+             for t in tasks if str(t.get("CHAT_ID") or "0") not in ("0", "")}
+    if chats and not task_chats:
+        report.notes.append(f"{len(chats)} tasks use the new task card: their comments are messages of the task "
+                            "chat (family chat_messages, or task_comments with task_chats=True)")
     async for group in _children(client, spec, legacy, report):
         yield group
+    if task_chats and chats:
+        # new task card: comments live in the task chat; tag each message with its task
+        async for group in _children(client, get_family("chat_messages"), list(chats), report, attach=chats):
+            yield group
+
+
+async def family_fields(client: Bitrix24Client, family: str, *, entity_type_id: int | None = None
+                        ) -> dict[str, Any]:
+    """The field metadata of a family (``*.fields``), for the custom-field whitelist; ``{}`` when it has none.
+
+    Args:
+        entity_type_id: the smart-process type, for ``crm_sp_items``.
+    """
+    spec = get_family(family)
+    if not spec.fields_method:
+        return {}
+    params: dict[str, Any] = {}
+    if spec.fields_method == "crm.item.fields":
+        params["entityTypeId"] = entity_type_id
+    result = (await client.call(spec.fields_method, params)).result
+    if isinstance(result, Mapping) and isinstance(result.get("fields"), Mapping):
+        result = result["fields"]
+    return dict(result) if isinstance(result, Mapping) else {}
 
 
 async def stream_family(
@@ -144,6 +168,7 @@ async def stream_family(
     parallel: int = 4,
     max_pages: int = 50,
     report: ExportReport | None = None,
+    task_chats: bool = False,
 ) -> AsyncIterator[list[dict[str, Any]]]:
     """Every record of ``family`` as the portal returned it, in groups as they arrive.
 
@@ -154,6 +179,9 @@ async def stream_family(
         parallel: id ranges read concurrently for keyset families.
         max_pages: chained pages per batch request.
         report: filled with failures and notes while streaming.
+        task_chats: for ``task_comments``, also read the task chats of new-card tasks (records tagged
+            ``TASK_ID`` and ``source: task_chat``); off by default because those messages are also
+            ``chat_messages``.
 
     Raises:
         KeyError: unknown family.
@@ -172,7 +200,7 @@ async def stream_family(
     elif family == "feed_comments":
         stream = _children(client, spec, await _ids(client, "users", parallel), report)
     elif family == "task_comments":
-        stream = _task_comments(client, spec, report, parallel)
+        stream = _task_comments(client, spec, report, parallel, task_chats)
     elif family == "chats":
         stream = _chats(client, report)
     elif family == "chat_messages":

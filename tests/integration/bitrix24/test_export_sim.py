@@ -9,7 +9,7 @@ import pytest
 
 from shared.bitrix24.children import stream_children
 from shared.bitrix24.client import Bitrix24Client
-from shared.bitrix24.export import ExportReport, stream_family
+from shared.bitrix24.export import ExportReport, family_fields, stream_family
 from shared.families import FAMILY_NAMES, get_family
 
 SimFactory = Callable[..., Awaitable[Any]]
@@ -70,3 +70,27 @@ async def test_unreachable_chats_are_reported(start_sim: SimFactory) -> None:
     assert {f.parent_id for f in failures} == set(all_chats) - member_of
     assert {f.code for f in failures} == {"ACCESS_ERROR"}
     assert read_from <= member_of
+
+
+async def test_task_comments_of_both_cards(tiny: Any) -> None:
+    dump = await tiny.get("/_sim/dump")
+    new_card = {str(t["CHAT_ID"]): str(t["ID"]) for t in dump["tasks"] if str(t.get("CHAT_ID") or "0") != "0"}
+    assert new_card
+    in_task_chats = [m for m in dump["chat_messages"] if str(m["chat_id"]) in new_card]
+    async with Bitrix24Client(tiny.webhook, limits="off") as client:
+        records = [r async for g in stream_family(client, "task_comments", task_chats=True) for r in g]
+    chat_records = [r for r in records if r.get("source") == "task_chat"]
+    assert len(records) - len(chat_records) == len(dump["task_comments"])
+    assert len(chat_records) == len(in_task_chats)
+    assert all(r["TASK_ID"] == new_card[str(r["chat_id"])] for r in chat_records)
+
+
+@pytest.mark.parametrize("family", ["users", "crm_deals", "crm_sp_items"])
+async def test_field_metadata(tiny: Any, family: str) -> None:
+    async with Bitrix24Client(tiny.webhook, limits="off") as client:
+        type_id = None
+        if family == "crm_sp_items":
+            types = await client.call("crm.type.list", {})
+            type_id = types.result["types"][0]["entityTypeId"]
+        fields = await family_fields(client, family, entity_type_id=type_id)
+    assert fields and ("ID" in fields or "id" in fields)

@@ -148,3 +148,12 @@ async def test_operating_block_is_waited_out(start_sim: SimFactory) -> None:
     assert [int(r["ID"]) for r in records] == expected
     assert client.stats.errors.get("OPERATION_TIME_LIMIT", 0) > 0
     assert client.stats.operating_wait_s >= 60.0
+
+
+async def test_get_fallback_encodes_nested_params_like_php(start_sim: SimFactory) -> None:
+    sim = await start_sim()
+    params = {"SORT": "ID", "ORDER": "DESC", "FILTER": {">ID": 5, "@ID": [7, 9, 11]}, "start": -1}
+    async with Bitrix24Client(sim.webhook, limits="off") as client:
+        posted = await client.call("user.get", params)
+        got = await client.call("user.get", params, via_get=True)
+    assert [r["ID"] for r in got.result] == [r["ID"] for r in posted.result] == ["11", "9", "7"]
