@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from bicep_secret_scan import secret_hits
 from bicep_tree import BICEP_DIR, ROOT, body, decorators, literal
 
 ROLE_IDS = {
@@ -17,29 +17,11 @@ ROLE_IDS = {
     "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
 }
 
-# shapes of real secrets: a webhook code in a Bitrix24 or gateway path, storage keys, SAS signatures, app insights
-# keys, private keys; angle-bracket placeholders and ${...} interpolations are not secrets
-SECRET_PATTERNS = [
-    re.compile(r"/rest/\d+/(?![<$])[A-Za-z0-9]{6,}"),
-    re.compile(r"/webhook/\d+/(?![<$])[A-Za-z0-9_\-]{6,}"),
-    re.compile(r"AccountKey=[A-Za-z0-9+/=]{20,}"),
-    re.compile(r"SharedAccessSignature=|[?&]sig=[A-Za-z0-9%]{20,}"),
-    re.compile(r"InstrumentationKey=[0-9a-fA-F-]{36}"),
-    re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
-    re.compile(r"(?i)\"(password|secret|clientSecret|importCode|webhookCode)\"\s*:\s*\"(?![<$])[^\"]{4,}\""),
-]
-
-
 def infra_text_files() -> list[Path]:
     """Every bicep/json file of the room plus the committed settings and azd files."""
     files = sorted(BICEP_DIR.rglob("*.bicep")) + sorted(BICEP_DIR.rglob("*.json"))
     files += [ROOT / "local.settings.example.json", ROOT / "azure.yaml"]
     return files
-
-
-def secret_hits(text: str) -> list[str]:
-    """Substrings of text that look like a real secret."""
-    return [m.group(0) for pattern in SECRET_PATTERNS for m in pattern.finditer(text)]
 
 
 @pytest.mark.parametrize(
