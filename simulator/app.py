@@ -68,7 +68,16 @@ def _error_response(failure: errors.RestError) -> web.Response:
 
 
 async def _decode(request: web.Request) -> dict[str, Any]:
-    """Merge query and body parameters as PHP's `$_REQUEST` would (the body wins)."""
+    """Merge query and body parameters as PHP's `$_REQUEST` would (the body wins); a broken body is a 400."""
+    try:
+        return await _decode_body(request)
+    except errors.RestError:
+        raise
+    except Exception:
+        raise errors.RestError("INVALID_REQUEST", "Wrong request body", 400) from None
+
+
+async def _decode_body(request: web.Request) -> dict[str, Any]:
     params = parse_php_query(request.query_string)
     if not request.body_exists:
         return params
