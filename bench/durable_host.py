@@ -2,7 +2,10 @@
 """Benchmark of the local Durable host (durable_local): host overhead on fan-out and long chains.
 
 Prints one JSON line per measurement:
-- ``fan_out``: 1,000 no-op async activities in one ``task_all`` (target: < 2 s wall, all host overhead);
+- ``fan_out``: no-op activities in one ``task_all``: 100 and 1,000 async ones (per-activity overhead at
+  both sizes) and 1,000 sync ones in the thread pool (target for 1,000: < 2 s wall, all host overhead);
+- ``fan_out_io``: 1,000 activities awaiting 0-50 ms each (seeded): wall time against the ideal
+  (total I/O / concurrency cap), i.e. the replay overhead while completions trickle in;
 - ``chain``: 1,000 sequential activities, ``continue_as_new`` every 100 (target: < 10 s);
 - ``chain_ends``: host overhead per activity in the first and the last generation of the chain,
   to show that it stays flat as the run grows (history is bounded by continue_as_new).
@@ -16,6 +19,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import random
 import tempfile
 import time
 from collections.abc import Generator
@@ -35,10 +39,16 @@ async def noop(value: int) -> int:
     return value
 
 
+@app.activity_trigger(input_name="value")
+def sync_noop(value: int) -> int:
+    return value
+
+
 @app.orchestration_trigger(context_name="context")
 def fan(context: df.DurableOrchestrationContext) -> Generator[Any, Any, int]:
-    count = context.get_input()
-    results = yield context.task_all([context.call_activity("noop", i) for i in range(count)])
+    spec = context.get_input()
+    tasks = [context.call_activity(spec["activity"], i) for i in range(spec["count"])]
+    results = yield context.task_all(tasks)
     return len(results)
 
 
@@ -54,16 +64,36 @@ def chain(context: df.DurableOrchestrationContext) -> Generator[Any, Any, Any]:
     return total
 
 
-async def _fan_out(db: Path, count: int) -> dict[str, Any]:
+async def _fan_out(db: Path, count: int, activity: str = "noop") -> dict[str, Any]:
     async with LocalDurableHost(app, db_path=db) as host:
         started = time.perf_counter()
-        iid = host.start_new("fan", json.dumps(count))
+        iid = host.start_new("fan", json.dumps({"count": count, "activity": activity}))
         status = await host.wait_for(iid, timeout=120)
         wall = time.perf_counter() - started
         assert status["output"] == count, status
-        return {"bench": "durable_host.fan_out", "activities": count, "wall_s": round(wall, 3),
-                "per_activity_ms": round(1000 * wall / count, 3), "episodes": host.episode_count,
-                "target_s": 2.0, "ok": wall < 2.0}
+        return {"bench": "durable_host.fan_out", "activity": activity, "activities": count,
+                "wall_s": round(wall, 3), "per_activity_ms": round(1000 * wall / count, 3),
+                "episodes": host.episode_count, "target_s": 2.0, "ok": wall < 2.0}
+
+
+async def _fan_out_io(db: Path, count: int) -> dict[str, Any]:
+    """Activities that await 0-50 ms of simulated I/O: completions trickle in, replays are coalesced."""
+    rng = random.Random(7)
+    delays = [rng.random() * 0.05 for _ in range(count)]
+
+    async def io_noop(value: int) -> int:
+        await asyncio.sleep(delays[value])
+        return value
+
+    async with LocalDurableHost(app, db_path=db, activity_overrides={"noop": io_noop}) as host:
+        started = time.perf_counter()
+        iid = host.start_new("fan", json.dumps({"count": count, "activity": "noop"}))
+        await host.wait_for(iid, timeout=120)
+        wall = time.perf_counter() - started
+        ideal = sum(delays) / host.settings.max_activities
+        return {"bench": "durable_host.fan_out_io", "activities": count, "concurrency": host.settings.max_activities,
+                "wall_s": round(wall, 3), "ideal_io_s": round(ideal, 3),
+                "host_overhead_s": round(wall - ideal, 3), "episodes": host.episode_count}
 
 
 async def _chain(db: Path, count: int, every: int) -> list[dict[str, Any]]:
@@ -98,7 +128,10 @@ async def _chain(db: Path, count: int, every: int) -> list[dict[str, Any]]:
 
 async def _main(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        print(json.dumps(await _fan_out(Path(tmp) / "fan.sqlite", args.fan_out)), flush=True)
+        small = max(1, args.fan_out // 10)
+        for n, activity in ((small, "noop"), (args.fan_out, "noop"), (args.fan_out, "sync_noop")):
+            print(json.dumps(await _fan_out(Path(tmp) / f"fan-{n}-{activity}.sqlite", n, activity)), flush=True)
+        print(json.dumps(await _fan_out_io(Path(tmp) / "fan-io.sqlite", args.fan_out)), flush=True)
         for line in await _chain(Path(tmp) / "chain.sqlite", args.chain, args.every):
             print(json.dumps(line), flush=True)
 

@@ -223,6 +223,8 @@ class Engine:
     def _step(self) -> tuple[bool, float | None]:
         progressed = self._flush_completions()
         progressed = self._fire_due_timers() or progressed
+        # refill free activity slots before replaying, so I/O keeps flowing while the loop replays
+        progressed = self._start_work() or progressed
         ran, deadline = self._run_ready_episodes()
         progressed = ran or progressed
         progressed = self._start_work() or progressed

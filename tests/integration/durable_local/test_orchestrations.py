@@ -148,3 +148,23 @@ async def test_sub_orchestration_retry_reuses_the_explicit_id(host: LocalDurable
     # attempts take numbers 0, 2, 4 (the retry timers 1 and 3), as the SDK numbers them
     assert created == [(0, "sr-1:c"), (2, "sr-1:c"), (4, "sr-1:c")]
     assert host.status("sr-1:c")["runtimeStatus"] == "Completed"
+
+
+async def test_activity_concurrency_respects_host_json_cap(tmp_path: Any, test_app: Any, app_dir: Any) -> None:
+    import asyncio
+
+    running = peak = 0
+
+    async def slow_double(value: int) -> int:
+        nonlocal running, peak
+        running += 1
+        peak = max(peak, running)
+        await asyncio.sleep(0.01)
+        running -= 1
+        return value * 2
+
+    async with LocalDurableHost(test_app, db_path=tmp_path / "cap.sqlite", host_json=app_dir / "host.json",
+                                activity_overrides={"double": slow_double}) as capped:
+        status = await _run(capped, "fan_out", 60)
+    assert status["output"] == sum(2 * i for i in range(60))
+    assert peak == 16  # maxConcurrentActivityFunctions in the test app's host.json
