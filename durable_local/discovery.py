@@ -8,7 +8,9 @@ so the host can fail an unknown activity or orchestrator name at once instead of
 from __future__ import annotations
 
 import importlib
+import inspect
 import sys
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +30,28 @@ class FunctionSpec:
     methods: tuple[str, ...] = ()
     schedule: str | None = None
     run_on_startup: bool = False
+
+
+@dataclass(frozen=True)
+class InvocationContext:
+    """What a function gets for a ``context: func.Context`` parameter (the fields scripts use)."""
+
+    invocation_id: str
+    function_name: str
+    function_directory: str = ""
+    trace_context: Any = None
+    retry_context: Any = None
+
+
+def with_context(spec: FunctionSpec, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Add ``context`` when the user function declares it, as the Functions worker does."""
+    try:
+        params = inspect.signature(spec.handler).parameters
+    except (TypeError, ValueError):
+        return kwargs
+    if "context" in params and "context" not in kwargs:
+        kwargs["context"] = InvocationContext(invocation_id=uuid.uuid4().hex, function_name=spec.name)
+    return kwargs
 
 
 @dataclass

@@ -20,7 +20,7 @@ import azure.functions as func
 from aiohttp import web
 from multidict import CIMultiDict
 
-from durable_local.discovery import FunctionSpec
+from durable_local.discovery import FunctionSpec, with_context
 
 _PARAM = re.compile(r"^\{(\*?)([A-Za-z_][A-Za-z0-9_]*)(?::[^}?]*)?(\??)\}$")
 _INT = re.compile(r"^-?\d+$")
@@ -73,6 +73,7 @@ async def call_http_function(spec: FunctionSpec, request: web.Request, route_par
     kwargs: dict[str, Any] = {spec.trigger_param: http_request}
     for name in spec.client_params:
         kwargs[name] = client_binding
+    with_context(spec, kwargs)
     if inspect.iscoroutinefunction(spec.handler):
         result = await spec.handler(**kwargs)
     else:

@@ -19,7 +19,7 @@ from typing import Any
 
 from azure.functions.timer import TimerRequest
 
-from durable_local.discovery import FunctionSpec
+from durable_local.discovery import FunctionSpec, with_context
 from durable_local.ncrontab import Schedule
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,7 @@ async def invoke_timer(spec: FunctionSpec, client_binding: str, executor: Execut
     kwargs: dict[str, Any] = {spec.trigger_param: TimerRequest(past_due=past_due)}
     for name in spec.client_params:
         kwargs[name] = client_binding
+    with_context(spec, kwargs)
     if inspect.iscoroutinefunction(spec.handler):
         return await spec.handler(**kwargs)
     loop = asyncio.get_running_loop()

@@ -71,6 +71,13 @@ async def http_start_and_wait(req: func.HttpRequest, client: df.DurableOrchestra
     return response
 
 
+@bp.route(route="whoami", methods=["GET"])
+@bp.durable_client_input(client_name="client")
+async def http_whoami(req: func.HttpRequest, client: df.DurableOrchestrationClient,
+                      context: func.Context) -> func.HttpResponse:
+    return func.HttpResponse(f"{context.function_name} {len(context.invocation_id)}")
+
+
 @bp.route(route="hello/{who?}", methods=["GET"])
 def http_hello(req: func.HttpRequest) -> func.HttpResponse:
     who = req.route_params.get("who") or req.params.get("name", "world")

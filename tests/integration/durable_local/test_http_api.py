@@ -216,3 +216,9 @@ async def test_call_http_makes_a_real_request(served: LocalDurableHost) -> None:
     iid = served.start_new("http_caller", json.dumps(f"{served.base_url}/api/hello/durable"))
     status = await served.wait_for(iid)
     assert status["output"] == {"status": 200, "content": "hello durable"}
+
+
+async def test_function_context_parameter_is_supplied(served: LocalDurableHost) -> None:
+    async with aiohttp.ClientSession() as session, session.get(f"{served.base_url}/api/whoami") as response:
+        assert response.status == 200
+        assert await response.text() == "http_whoami 32"
