@@ -168,3 +168,18 @@ async def test_activity_concurrency_respects_host_json_cap(tmp_path: Any, test_a
         status = await _run(capped, "fan_out", 60)
     assert status["output"] == sum(2 * i for i in range(60))
     assert peak == 16  # maxConcurrentActivityFunctions in the test app's host.json
+
+
+async def test_long_timer_is_chunked_and_fires(host: LocalDurableHost) -> None:
+    status = await _run(host, "sleeper", 10 * 24 * 3600, "long-1")
+    assert status["runtimeStatus"] == "Completed", status
+    assert status["output"] >= 10 * 24 * 3600
+    created = [e for e in host.instance("long-1").history if e["EventType"] == TIMER_CREATED]
+    assert len(created) == 3  # 3 + 3 + 4 days: 3-day chunks while more than 6 days remain
+
+
+async def test_event_raised_before_the_orchestrator_waits(host: LocalDurableHost) -> None:
+    iid = host.start_new("approval", None, "early-1")
+    host.raise_event(iid, "Approve", json.dumps("early-bird"))
+    status = await host.wait_for(iid)
+    assert status["output"] == {"approved_by": "early-bird"}
