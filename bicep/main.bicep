@@ -39,6 +39,9 @@ param b24Limits string = 'standard'
 @description('NCRONTAB schedule of the delta timer (DELTA_SCHEDULE, six fields with seconds).')
 param deltaSchedule string = '0 */30 * * * *'
 
+@description('Whether the delta timer runs; set false to pause it (cutover, full reruns) without losing the setting on the next provision.')
+param deltaTimerEnabled bool = true
+
 @description('Chained keyset pages per Bitrix24 batch request (B24_PAGES_PER_REQUEST, 1-50).')
 @minValue(1)
 @maxValue(50)
@@ -222,6 +225,7 @@ module functionApp 'modules/functionapp.bicep' = {
     targetReadWebhookEnabled: targetReadWebhookEnabled
     b24Limits: b24Limits
     deltaSchedule: deltaSchedule
+    deltaTimerEnabled: deltaTimerEnabled
     pagesPerRequest: pagesPerRequest
     stepsPerGeneration: stepsPerGeneration
     rawContainerName: rawContainerName

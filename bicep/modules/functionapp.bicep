@@ -90,6 +90,9 @@ param b24Limits string = 'standard'
 @description('NCRONTAB schedule of the delta timer (setting DELTA_SCHEDULE, six fields with seconds).')
 param deltaSchedule string = '0 */30 * * * *'
 
+@description('Whether the delta_timer function runs (false sets AzureWebJobs.delta_timer.Disabled, e.g. during cutover).')
+param deltaTimerEnabled bool = true
+
 @description('Chained keyset pages per Bitrix24 batch request (setting B24_PAGES_PER_REQUEST, 1-50).')
 @minValue(1)
 @maxValue(50)
@@ -137,6 +140,8 @@ var baseAppSettings = {
   B24_GATEWAY_URL: gatewayReference
   B24_LIMITS: b24Limits
   DELTA_SCHEDULE: deltaSchedule
+  // the platform's per-function switch; kept in the template so that a provision never silently re-enables it
+  'AzureWebJobs.delta_timer.Disabled': deltaTimerEnabled ? 'false' : 'true'
   B24_PAGES_PER_REQUEST: string(pagesPerRequest)
   B24_STEPS_PER_GENERATION: string(stepsPerGeneration)
   B24_RAW_CONTAINER: rawContainerName

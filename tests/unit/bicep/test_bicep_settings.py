@@ -123,3 +123,14 @@ def test_local_settings_example_lists_every_setting() -> None:
         assert alias in values, f"local.settings.example.json lacks {alias}"
     for name in SECRET_SETTINGS:
         assert "<" in values[name] and ">" in values[name], f"{name} must be a placeholder"
+
+
+def test_delta_timer_switch_names_the_real_timer_function(parsed: dict[str, dict[str, Any]]) -> None:
+    import starters.delta
+
+    switches = [k for k in app_settings(parsed["modules/functionapp.bicep"]) if k.endswith(".Disabled")]
+    assert switches == ["AzureWebJobs.delta_timer.Disabled"]
+    function_name = switches[0].split(".")[1]
+    source = (ROOT / "starters" / "delta.py").read_text(encoding="utf-8")
+    assert hasattr(starters.delta, function_name)
+    assert re.search(rf"async def {function_name}\(", source) and "%DELTA_SCHEDULE%" in source
