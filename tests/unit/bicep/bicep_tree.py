@@ -57,6 +57,11 @@ def object_keys(value: Any) -> set[str]:
     return set()
 
 
+def key_name(key: str) -> str:
+    """An object key as Bicep means it: pycep keeps the quotes of a quoted key (``'a.b'``)."""
+    return key[1:-1] if len(key) >= 2 and key[0] == key[-1] == "'" else key
+
+
 def literal(tree: dict[str, Any], value: Any) -> Any:
     """The literal behind an identifier: a variable's value or a parameter's default, else the value itself."""
     if isinstance(value, str):

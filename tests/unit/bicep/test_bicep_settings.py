@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any
 
-from bicep_tree import ROOT, body, literal, object_keys
+from bicep_tree import ROOT, body, key_name, literal, object_keys
 
 from shared.config import Settings
 
@@ -37,7 +37,7 @@ def app_settings(tree: dict[str, Any]) -> dict[str, Any]:
         value = var["value"]
         if isinstance(value, dict) and value.get("operator", {}).get("type") == "conditional":
             value = value["operator"]["operands"]["true_value"]
-        settings.update({key: value[key] for key in object_keys(value)})
+        settings.update({key_name(key): value[key] for key in object_keys(value)})
     return settings
 
 
