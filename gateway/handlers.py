@@ -17,18 +17,16 @@ from aiohttp import web
 
 from gateway import keys
 from gateway.errors import access_denied, error
+from gateway.handlers_errors import BadRequest
 from gateway.importer import dumps
 from gateway.methods import MethodSpec, lookup
+from gateway.multipart import multipart_body
 from gateway.ratelimit import retry_after_header
 from gateway.target import TargetAuthError, TargetUnavailable
 
 log = logging.getLogger(__name__)
 
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9._:-]{1,200}")
-
-
-class BadRequest(Exception):
-    """The request body or query cannot be used; the text goes to the 400 answer."""
 
 
 def parse_body(raw: bytes, query_limit: str | None) -> tuple[list[Any], int | None]:
@@ -79,8 +77,11 @@ async def import_handler(request: web.Request) -> web.StreamResponse:
     if wait > 0:
         return error(429, "QUERY_LIMIT_EXCEEDED", f"over the rate of {method}; retry later",
                      headers={"Retry-After": retry_after_header(wait)})
-    raw = await request.read()
     try:
+        if request.content_type.startswith("multipart/") and spec.family == "feed_images":
+            raw = await multipart_body(request, app[keys.SETTINGS].max_body_bytes)
+        else:
+            raw = await request.read()
         items, test_limit = parse_body(raw, request.query.get("test_limit"))
     except BadRequest as exc:
         return error(400, "INVALID_REQUEST", str(exc))

@@ -148,3 +148,32 @@ async def test_a_subtask_may_come_in_the_same_batch_as_its_parent(
     data = await (await gw.post(url("import.tasks.batch"), json=[child, loop_a, parent, loop_b])).json()
     assert data["imported"] == 2 and {f["code"] for f in data["failed"]} == {"missing_reference"}
     assert portal.store("tasks")[data["ids"]["cloud:task:51"]]["PARENT_ID"] == data["ids"]["cloud:task:50"]
+
+
+async def test_media_as_multipart_parts(fake_portal: tuple[FakePortal, str], make_gateway: Any) -> None:
+    import base64
+    import json
+
+    import aiohttp
+
+    portal, target = fake_portal
+    gw = await make_gateway(target)
+    one, two = media(40), media(41)
+    content = {m["sourceId"]: base64.b64decode(m["contentB64"]) for m in (one, two)}
+    meta = [{k: v for k, v in m.items() if k != "contentB64"} for m in (one, two)]
+    form = aiohttp.FormData()
+    form.add_field("items", json.dumps(meta), content_type="application/json")
+    for sid, data in content.items():
+        form.add_field(sid, data, filename="x.png", content_type="image/png")
+    data = await (await gw.post(url("import.media.upload"), data=form)).json()
+    assert data["imported"] == 2 and data["failed"] == []
+    stored = portal.store("files")[data["ids"]["cloud:feed:image:40"]]
+    assert stored["CONTENT"] == one["contentB64"]
+    # an item whose file part is missing fails alone
+    form = aiohttp.FormData(default_to_multipart=True)
+    form.add_field("items", json.dumps([{**meta[0], "sourceId": "cloud:feed:image:42"}]))
+    data = await (await gw.post(url("import.media.upload"), data=form)).json()
+    assert data["failed"][0]["code"] == "validation_error"
+    bad = aiohttp.FormData()
+    bad.add_field("files", b"x", filename="x.png")
+    assert (await gw.post(url("import.media.upload"), data=bad)).status == 400

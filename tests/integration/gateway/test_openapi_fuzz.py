@@ -25,7 +25,7 @@ from gateway.settings import GatewaySettings
 sys.path.insert(0, str(Path(__file__).parent))
 from gw_kit import CODE, IMPORT_CODE, ServeThread, target_app
 
-EXAMPLES = 12
+EXAMPLES = 6
 schema = schemathesis.openapi.from_dict(build_openapi(METHODS))
 
 

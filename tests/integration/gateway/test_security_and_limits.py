@@ -114,3 +114,27 @@ async def test_access_log_is_structured_and_holds_no_secret(
     everything = "\n".join(r.getMessage() for r in caplog.records)
     for secret in (IMPORT_CODE, "wrong-code-x", "portalcode", "Secret Name"):
         assert secret not in everything
+
+
+async def test_wrong_user_id_and_wrong_code_take_the_same_time(
+    fake_portal: tuple[FakePortal, str], make_gateway: Any
+) -> None:
+    import statistics
+    import time
+
+    _, target = fake_portal
+    gw = await make_gateway(target, import_codes=[IMPORT_CODE, "second-code-abcdefghijklmnop"])
+
+    async def median_ms(path: str) -> float:
+        samples = []
+        for _ in range(60):
+            started = time.perf_counter()
+            resp = await gw.post(path, data=b"[]")
+            await resp.read()
+            samples.append((time.perf_counter() - started) * 1000)
+        return statistics.median(samples)
+
+    wrong_uid = await median_ms(url(USERS, user_id=7))
+    wrong_code = await median_ms(url(USERS, code=IMPORT_CODE[:-1] + "X"))
+    # same code path and the same bytes; loopback noise is the only difference
+    assert max(wrong_uid, wrong_code) < 3 * min(wrong_uid, wrong_code) + 1.0
