@@ -82,6 +82,8 @@ class Bitrix24Client:
         max_block_waits: how many 429 blocks one request waits out before giving up.
         rng: randomness for the back-off jitter (injected for reproducible tests).
         max_backoff_s: cap of one back-off delay.
+        bucket: a leaky bucket to share with other clients of the same portal (default: the client's own).
+        budget: an operating budget to share with other clients of the same webhook (default: its own).
 
     Raises:
         ConfigurationError: for a malformed webhook URL or an unknown limits profile.
@@ -99,6 +101,8 @@ class Bitrix24Client:
         max_block_waits: int = 5,
         rng: random.Random | None = None,
         max_backoff_s: float = 30.0,
+        bucket: LeakyBucket | None = None,
+        budget: OperatingBudget | None = None,
     ) -> None:
         try:
             self._webhook = WebhookUrl.parse(webhook_url)
@@ -115,10 +119,12 @@ class Bitrix24Client:
         self.max_block_waits = max_block_waits
         self._rng = rng or random.Random()
         self._max_backoff_s = max_backoff_s
-        self.bucket: LeakyBucket | None = (
+        # the portal limits requests per portal and operating time per webhook: clients of the same portal in
+        # one process share these two objects so that together they stay under the limits
+        self.bucket: LeakyBucket | None = bucket or (
             LeakyBucket(self.limits.burst, self.limits.drain_per_s, self._clock) if self.limits.burst else None
         )
-        self.budget: OperatingBudget | None = (
+        self.budget: OperatingBudget | None = budget or (
             OperatingBudget(self.limits.operating_limit_s, self._clock, window_s=self.limits.window_s)
             if self.limits.operating_limit_s
             else None
@@ -135,6 +141,17 @@ class Bitrix24Client:
     def webhook(self) -> WebhookUrl:
         """The parsed webhook (its ``str``/``repr`` are redacted)."""
         return self._webhook
+
+    def limiter_state(self) -> dict[str, Any]:
+        """What the limiter knows now, for the throttle entity and progress reports (no secrets)."""
+        return {
+            "portal": self.portal,
+            "limits": self.limits.name,
+            "bucket_level": round(self.bucket.level, 2) if self.bucket is not None else None,
+            "bucket_capacity": self.bucket.capacity if self.bucket is not None else None,
+            "operating_s": self.budget.snapshot() if self.budget is not None else {},
+            "stats": self.stats.as_dict(),
+        }
 
     @property
     def session(self) -> aiohttp.ClientSession:

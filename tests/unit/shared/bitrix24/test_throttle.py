@@ -103,3 +103,19 @@ async def test_a_429_is_waited_out_and_forgotten() -> None:
     assert budget.delay("crm.deal.list") == 0.0
     # without any reset time the client waits one window-minute
     assert budget.blocked("user.get", None) == pytest.approx(60.0)
+
+
+async def test_clients_of_one_portal_can_share_one_bucket() -> None:
+    from shared.bitrix24.client import Bitrix24Client
+
+    clock = FakeClock()
+    bucket = LeakyBucket(50, 2.0, clock)
+    first = Bitrix24Client("https://p.bitrix24.ru/rest/1/abc/", clock=clock, bucket=bucket)
+    second = Bitrix24Client("https://p.bitrix24.ru/rest/1/abc/", clock=clock, bucket=bucket)
+    assert first.bucket is second.bucket is bucket
+    for _ in range(48):
+        await bucket.acquire()
+    assert bucket.delay() > 0
+    state = second.limiter_state()
+    assert state["portal"] == "p.bitrix24.ru" and state["bucket_level"] == pytest.approx(48.0)
+    assert "abc" not in repr(state)
