@@ -91,6 +91,9 @@ param maximumInstanceCount int = 20
 ])
 param instanceMemoryMB int = 2048
 
+@description('E-mail address notified by the alert rules (failed orchestration, exception burst, rate-limit storm); empty: alerts only show in Azure Monitor.')
+param alertEmail string = ''
+
 @description('Days Log Analytics keeps logs.')
 @minValue(30)
 @maxValue(730)
@@ -179,6 +182,18 @@ module network 'modules/network.bicep' = if (enableStaticEgress) {
     publicIpName: '${abbrs.networkPublicIPAddresses}${resourceToken}'
     location: location
     tags: tags
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    namePrefix: 'b24migrate-${resourceToken}'
+    location: location
+    tags: tags
+    applicationInsightsId: monitoring.outputs.applicationInsightsId
+    alertEmail: alertEmail
   }
 }
 

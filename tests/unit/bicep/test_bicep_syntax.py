@@ -19,7 +19,7 @@ def test_every_bicep_file_parses(parsed: dict[str, dict[str, Any]], bicep_files:
 
 
 def test_expected_modules_exist(parsed: dict[str, dict[str, Any]]) -> None:
-    expected = {"storage", "functionapp", "keyvault", "monitoring", "rbac", "identity", "network"}
+    expected = {"storage", "functionapp", "keyvault", "monitoring", "rbac", "identity", "network", "alerts"}
     assert {Path(name).stem for name in parsed if name.startswith("modules/")} >= expected
 
 

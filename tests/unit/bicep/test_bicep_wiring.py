@@ -126,3 +126,15 @@ def test_parameters_file_names_only_declared_params(main_tree: dict[str, Any]) -
     for name, entry in params.items():
         # azd substitutes ${VAR} from the environment; a literal value here would bypass the azd environment
         assert re.fullmatch(r"\$\{[A-Z0-9_]+(=[^}]*)?\}", entry["value"]), f"{name} is not an azd variable"
+
+
+def test_alert_rules_watch_failures_and_rate_limits(parsed: dict[str, dict[str, Any]]) -> None:
+    alerts = parsed["modules/alerts.bicep"]
+    rules = [r for r in alerts["resources"].values() if r["type"] == "Microsoft.Insights/scheduledQueryRules"]
+    queries = {literal(alerts, body(r)["properties"]["criteria"]["allOf"][0]["query"]) for r in rules}
+    assert any('prop__state == "Failed"' in q for q in queries), "no alert on failed orchestrations"
+    assert any("QUERY_LIMIT_EXCEEDED" in q for q in queries), "no alert on the portal's rate limit"
+    for rule in rules:
+        props = body(rule)["properties"]
+        assert props["scopes"] == ["applicationInsightsId"]
+        assert props["actions"]["actionGroups"] == "actionGroups"
