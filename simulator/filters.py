@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 # longest first, so that `>=` is not read as `>` followed by a field named `=X`
@@ -21,6 +21,8 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\
 _RU_DATE = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})(?: (\d{2}):(\d{2})(?::(\d{2}))?)?$")
 
 Row = dict[str, Any]
+# the zone of naive date values (TIMESTAMP_X, site-format filters): the portal's; set by `Portal`
+NAIVE_ZONE: list[tzinfo] = [UTC]
 Predicate = Callable[[Row], bool]
 
 
@@ -69,7 +71,7 @@ def _as_number(value: Any) -> float | None:
 
 
 def as_instant(value: Any) -> float | None:
-    """An ISO 8601 (or `dd.mm.yyyy`) string as a unix time; naive values are taken as UTC."""
+    """An ISO 8601 (or `dd.mm.yyyy`) string as a unix time; naive values are in the portal's zone."""
     if not isinstance(value, str):
         return None
     text = value.strip()
@@ -86,7 +88,7 @@ def as_instant(value: Any) -> float | None:
         day, month, year, hour, minute, second = match.groups()
         parsed = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
+        parsed = parsed.replace(tzinfo=NAIVE_ZONE[0])
     return parsed.timestamp()
 
 

@@ -14,7 +14,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from simulator import errors
+from simulator import errors, filters
 from simulator.clock import Clock
 from simulator.faults import Faults
 from simulator.limits import Limiter
@@ -63,6 +63,7 @@ class Portal:
         self.faults = Faults(settings.faults, settings.seed)
         self.scopes = settings.granted_scopes()
         self.tz = parse_offset(settings.time_zone_offset)
+        filters.NAIVE_ZONE[0] = self.tz
         self.tables: dict[str, Table] = {name: Table(id_field) for name, id_field in FAMILIES.items()}
         self.crm_types: list[dict[str, Any]] = []
         self.info: dict[str, Any] = {
@@ -96,6 +97,7 @@ class Portal:
             offset = self.info.get("time_zone_offset")
             if isinstance(offset, str):
                 self.tz = parse_offset(offset)
+                filters.NAIVE_ZONE[0] = self.tz
 
     def dump(self) -> dict[str, Any]:
         """The whole portal as a fixture."""

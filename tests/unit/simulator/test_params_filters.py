@@ -29,7 +29,11 @@ def test_prefixes_longest_first() -> None:
 
 def test_coercion_numbers_dates_lists_bools() -> None:
     row = {
-        "ID": "37", "DATE": "2024-01-02T10:00:00+03:00", "DEPT": [1, 5], "ACTIVE": False, "TS": "23.01.2024 19:58:38"
+        "ID": "37",
+        "DATE": "2024-01-02T10:00:00+03:00",
+        "DEPT": [1, 5],
+        "ACTIVE": False,
+        "TS": "23.01.2024 19:58:38",
     }
     assert predicate(Term("ID", ">", "5"))(row)  # numeric, not text, comparison
     assert predicate(Term("DATE", ">=", "2024-01-02T07:00:00+00:00"))(row)
@@ -38,3 +42,13 @@ def test_coercion_numbers_dates_lists_bools() -> None:
     assert predicate(Term("ACTIVE", "=", "N"))(row) and not predicate(Term("ACTIVE", "=", True))(row)
     assert predicate(Term("ID", "@", ["1", "37"]))(row)
     assert predicate(Term("TS", ">", "2024-01-01"))(row)
+
+
+def test_naive_dates_are_in_the_portal_zone() -> None:
+    from simulator.portal import Portal
+    from simulator.settings import SimSettings
+
+    Portal(SimSettings(mode="target", time_zone_offset="+03:00"))
+    row = {"TIMESTAMP_X": "23.01.2024 19:58:38"}  # portal-local, i.e. 16:58:38 UTC
+    assert predicate(Term("TIMESTAMP_X", ">", "2024-01-23T16:58:00+00:00"))(row)
+    assert not predicate(Term("TIMESTAMP_X", ">", "2024-01-23T17:00:00+00:00"))(row)
