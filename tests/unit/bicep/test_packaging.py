@@ -75,6 +75,18 @@ def test_funcignore_keeps_the_app_in_the_package(path: str) -> None:
     assert (ROOT / path).exists()
 
 
+def test_no_packaged_file_is_ignored_at_any_depth() -> None:
+    # unanchored patterns match a name at any depth (gitignore rules); anchored ones only at the top
+    unanchored = [p for p in funcignore_patterns() if not p.startswith("/")]
+    for folder in PACKAGED:
+        for path in (ROOT / folder).rglob("*") if (ROOT / folder).is_dir() else [ROOT / folder]:
+            rel = path.relative_to(ROOT)
+            if "__pycache__" in rel.parts or ".ruff_cache" in rel.parts or ".mypy_cache" in rel.parts:
+                continue
+            hits = [p for p in unanchored for part in rel.parts if fnmatch.fnmatch(part, p.rstrip("/"))]
+            assert not hits, f".funcignore pattern {hits[0]!r} would drop {rel} from the package"
+
+
 def test_funcignore_drops_local_secrets() -> None:
     patterns = funcignore_patterns()
     assert ignored("local.settings.json", patterns)
