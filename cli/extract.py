@@ -32,6 +32,7 @@ async def run_extract(
     parallel: int = 4,
     max_pages: int = 50,
     since: str | None = None,
+    task_chats: bool = False,
 ) -> dict[str, Any]:
     """Export ``family`` from the portal behind ``source`` into ``out``; returns the summary dict."""
     started = time.perf_counter()
@@ -40,7 +41,7 @@ async def run_extract(
     async with Bitrix24Client(source, limits=limits) as client:
         with out.open("w", encoding="utf-8") as handle:
             async for group in stream_family(client, family, since=since, parallel=parallel, max_pages=max_pages,
-                                             report=report):
+                                             report=report, task_chats=task_chats):
                 handle.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in group)
         stats = client.stats
     summary: dict[str, Any] = {
@@ -68,6 +69,8 @@ def extract(
     parallel: Annotated[int, typer.Option("--parallel", min=1, max=16, help="id ranges read at once")] = 4,
     max_pages: Annotated[int, typer.Option("--max-pages", min=1, max=50, help="pages per batch request")] = 50,
     since: Annotated[str | None, typer.Option("--since", help="ISO time: read only records changed since")] = None,
+    task_chats: Annotated[bool, typer.Option("--task-chats", help="task_comments: also read new-card task chats")
+                          ] = False,
 ) -> None:
     """Export one family from a Bitrix24 portal to NDJSON (read-only)."""
     if family not in FAMILY_NAMES:
@@ -75,7 +78,7 @@ def extract(
                                  param_hint="--family")
     try:
         summary = asyncio.run(run_extract(source, family, out, limits=limits, parallel=parallel,
-                                          max_pages=max_pages, since=since))
+                                          max_pages=max_pages, since=since, task_chats=task_chats))
     except MigrationError as exc:
         # the message is redacted by construction and names the portal, never the webhook code
         typer.echo(f"extract failed: {exc}", err=True)
