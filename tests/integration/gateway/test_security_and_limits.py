@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from gateway.methods import METHODS
+
 sys.path.insert(0, str(Path(__file__).parent))
 from gw_kit import IMPORT_CODE, FakePortal, url, user
 
@@ -138,3 +140,19 @@ async def test_wrong_user_id_and_wrong_code_take_the_same_time(
     wrong_code = await median_ms(url(USERS, code=IMPORT_CODE[:-1] + "X"))
     # same code path and the same bytes; loopback noise is the only difference
     assert max(wrong_uid, wrong_code) < 3 * min(wrong_uid, wrong_code) + 1.0
+
+
+@pytest.mark.parametrize("method", sorted(METHODS), ids=str)
+async def test_every_method_guards_its_door(
+    method: str, fake_portal: tuple[FakePortal, str], make_gateway: Any
+) -> None:
+    portal, target = fake_portal
+    gw = await make_gateway(target, rate_overrides={method: 3})
+    assert (await gw.post(url(method, code="nope"), json=[])).status == 403
+    assert (await gw.post(url(method), data=b"{oops")).status == 400
+    headers = {"X-Idempotency-Key": f"k-{method}"}
+    assert (await gw.post(url(method), json=[], headers=headers)).status == 200
+    assert (await gw.post(url(method), json={"items": []}, headers=headers)).status == 409
+    limited = await gw.post(url(method), json=[])
+    assert limited.status == 429 and "Retry-After" in limited.headers
+    assert portal.calls == []
