@@ -54,8 +54,12 @@ def _substitute(value: Any, maps: dict[str, dict[str, Any]]) -> Any:
 
 
 def _php_map(values: dict[str, Any]) -> dict[str, Any] | list[Any]:
-    # PHP encodes an empty array as `[]`
-    return values if values else []
+    """JSON of a PHP array: `[]` when empty, a list when the keys are exactly 0..n-1 (a `cmd` list), else a map."""
+    if not values:
+        return []
+    if list(values) == [str(i) for i in range(len(values))]:
+        return list(values.values())
+    return values
 
 
 @method("batch", batchable=False)

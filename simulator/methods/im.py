@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulator import errors
+from simulator.filters import as_instant
 from simulator.params import as_list, php_intval, truthy, upper_keys
 from simulator.registry import Call, Reply, method
 
@@ -59,20 +60,35 @@ def _dialog(call: Call, chat: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def _recent(call: Call) -> list[tuple[str, dict[str, Any], dict[str, Any] | None]]:
+    """The caller's chats by last activity, newest first; cached until chats or messages change."""
+    chats, messages = call.portal.table("chats"), call.portal.table("chat_messages")
+    key = (len(chats), chats.max_id(), len(messages), messages.max_id())
+    cached = call.portal.extra.get("recent")
+    if cached is None or cached[0] != key:
+        items = []
+        for chat in chats:
+            if call.user_id not in {php_intval(u) for u in chat.get("users", [])}:
+                continue
+            history = _messages_of(call, int(chat["id"]))
+            last = history[-1] if history else None
+            items.append((last["date"] if last else chat["date_create"], chat, last))
+        items.sort(key=lambda item: as_instant(item[0]) or 0.0, reverse=True)
+        cached = (key, items)
+        call.portal.extra["recent"] = cached
+    result: list[tuple[str, dict[str, Any], dict[str, Any] | None]] = cached[1]
+    return result
+
+
 @method("im.recent.list", scopes=SCOPES, family="chats")
 def im_recent_list(call: Call) -> Reply:
     params = upper_keys(call.params)
     offset = max(php_intval(params.get("OFFSET", 0)), 0)
     limit = min(max(php_intval(params.get("LIMIT", 50)) or 50, 1), 200)
-    mine = [c for c in call.portal.table("chats") if call.user_id in {php_intval(u) for u in c.get("users", [])}]
-    if truthy(params.get("SKIP_CHAT")):
-        mine = []
-    items = []
-    for chat in mine:
-        messages = _messages_of(call, int(chat["id"]))
-        last = messages[-1] if messages else None
-        items.append((last["date"] if last else chat["date_create"], chat, last))
-    items.sort(key=lambda item: item[0], reverse=True)
+    items = [] if truthy(params.get("SKIP_CHAT")) else _recent(call)
+    before = as_instant(params.get("LAST_MESSAGE_DATE"))
+    if before is not None:
+        items = [item for item in items if (as_instant(item[0]) or 0) < before]
     page = items[offset : offset + limit]
     result = [
         {

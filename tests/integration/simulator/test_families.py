@@ -77,6 +77,11 @@ async def test_chats_and_message_history(sim: Any) -> None:
             total += len(messages)
             last_id = min(ids)
     assert total == counts["chat_messages"]
+    # paging the chat list by LAST_MESSAGE_DATE reaches the same chats
+    _, page = await call(client, "im.recent.list", LIMIT=5)
+    oldest = page["result"]["items"][-1]["date_update"]
+    _, rest = await call(client, "im.recent.list", LIMIT=200, LAST_MESSAGE_DATE=oldest)
+    assert len(page["result"]["items"]) + len(rest["result"]["items"]) == counts["chats"]
     status, body = await call(client, "im.dialog.messages.get", DIALOG_ID="")
     assert status == 400 and body["error"] == "DIALOG_ID_EMPTY"
 
@@ -99,6 +104,9 @@ async def test_feed_posts_comments_and_images(sim: Any) -> None:
             assert await response.read() == data
         async with session.get(file_info["result"]["DOWNLOAD_URL"].replace("token=", "token=x")) as response:
             assert response.status == 404
+    await client.post("/_sim/clock", json={"advance": 7200})  # links expire after an hour
+    async with aiohttp.ClientSession() as session, session.get(file_info["result"]["DOWNLOAD_URL"]) as response:
+        assert response.status == 404 and response.content_type == "text/html"
     dump = await (await client.get("/_sim/dump")).json()
     image = next(i for i in dump["feed_images"] if i["ID"] == attached["result"]["ID"])
     assert base64.b64decode(image["CONTENT_B64"]) == data
@@ -131,6 +139,9 @@ async def test_tasks_legacy_and_current(sim: Any) -> None:
             assert chat["result"]["ID"] == int(task["CHAT_ID"])
         comments += len(body["result"])
     assert comments == counts["task_comments"]
+    since = sorted(t["CHANGED_DATE"] for t in tasks)[len(tasks) // 2]
+    changed = await read_offset(client, "tasks.task.list", key="tasks", filter={">CHANGED_DATE": since}, select=["ID"])
+    assert len(changed) == sum(1 for t in tasks if t["CHANGED_DATE"] > since)
     _, one = await call(client, "task.item.getdata", TASKID=tasks[0]["ID"])
     assert one["result"]["ID"] == tasks[0]["ID"]
 
