@@ -310,11 +310,11 @@ def error_class(code: str, status: int | None) -> type[Bitrix24APIError]:
     by_code = _BY_CODE.get(code.lower()) if code else None
     if by_code is not None:
         return by_code
-    if status is None:
-        return Bitrix24APIError
-    if status >= 500:
+    if status is not None and status >= 500:
         return ServerError
-    return _BY_STATUS.get(status, BadRequest if 400 <= status < 500 else Bitrix24APIError)
+    # an unknown code on a batch command (no status) or on a 2xx/4xx answer is the method refusing this
+    # request: permanent, so that callers classifying by marker never meet an unclassified error
+    return _BY_STATUS.get(status, BadRequest) if status is not None else BadRequest
 
 
 def api_error(

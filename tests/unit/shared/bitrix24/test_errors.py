@@ -43,10 +43,12 @@ SECRET = "abcdef123456"
         ("SOMETHING_NEW", 503, ServerError, True),
         ("", 400, BadRequest, False),
         ("", 401, AuthenticationFailed, False),
+        ("CHAT_ID_EMPTY", None, BadRequest, False),
+        ("SOMETHING_ELSE", 200, BadRequest, False),
     ],
     ids=lambda v: str(v) if not isinstance(v, type) else v.__name__,
 )
-def test_code_wins_then_status(code: str, status: int, cls: type[Bitrix24APIError], transient: bool) -> None:
+def test_code_wins_then_status(code: str, status: int | None, cls: type[Bitrix24APIError], transient: bool) -> None:
     err = api_error({"error": code, "error_description": "x"}, method="user.get", portal="p.bitrix24.ru", status=status)
     assert type(err) is cls
     assert isinstance(err, MigrationError)
