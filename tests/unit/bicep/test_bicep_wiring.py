@@ -138,3 +138,15 @@ def test_alert_rules_watch_failures_and_rate_limits(parsed: dict[str, dict[str, 
         props = body(rule)["properties"]
         assert props["scopes"] == ["applicationInsightsId"]
         assert props["actions"]["actionGroups"] == "actionGroups"
+
+
+def test_one_api_version_per_resource_type(parsed: dict[str, dict[str, Any]]) -> None:
+    # an `existing` reference on an older API version than the declaration is a classic source of drift
+    versions: dict[str, set[str]] = {}
+    for tree in parsed.values():
+        for resource in tree.get("resources", {}).values():
+            assert re.fullmatch(r"Microsoft\.[A-Za-z]+(/[A-Za-z]+)+", resource["type"]), resource["type"]
+            assert re.fullmatch(r"\d{4}-\d{2}-\d{2}(-preview)?", resource["api_version"]), resource["api_version"]
+            versions.setdefault(resource["type"], set()).add(resource["api_version"])
+    mixed = {kind: sorted(v) for kind, v in versions.items() if len(v) > 1}
+    assert not mixed, f"resource types declared with several API versions: {mixed}"
