@@ -14,9 +14,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import Any
 
+import aiohttp
+import yarl
+
 from shared.bitrix24.batching import run_commands
 from shared.bitrix24.client import MAX_BATCH, Bitrix24Client
-from shared.errors import InvalidResponse
+from shared.errors import ConnectionFailed, InvalidResponse
 from shared.families.spec import FamilySpec
 
 PAGE = 50
@@ -125,10 +128,15 @@ async def download_object(client: Bitrix24Client, object_id: int | str) -> bytes
     """
     url = await fresh_download_url(client, object_id)
     headers = {**_DOWNLOAD_HEADERS, "Referer": client.webhook.origin + "/"}
-    async with client.session.get(url, headers=headers) as resp:
-        body = await resp.read()
-        kind = resp.headers.get("Content-Type", "")
-        status = resp.status
+    try:
+        async with client.session.get(yarl.URL(url, encoded=True), headers=headers) as resp:
+            body = await resp.read()
+            kind = resp.headers.get("Content-Type", "")
+            status = resp.status
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        # aiohttp's errors may quote the URL, and the URL carries the download token: never chain them
+        raise ConnectionFailed(f"download of object {object_id} from {client.portal} failed "
+                               f"({type(exc).__name__})", portal=client.portal, method="download") from None
     if status != 200 or kind.startswith("text/html"):
         raise InvalidResponse(f"download of object {object_id} from {client.portal} answered HTTP {status} "
                               f"({kind or 'no content type'})", portal=client.portal, method="download",
