@@ -56,6 +56,7 @@ from durable_local.wire import (
     TASK_FAILED,
     TIMER_FIRED,
     Event,
+    consume_codec_advisory,
     install_fast_datetime_parsing,
     parse_ts,
 )
@@ -82,6 +83,7 @@ class Engine:
                  coalesce_s: float = 0.002, timer_triggers: bool = False, strict: bool = False,
                  activity_overrides: Mapping[str, Callable[..., Any]] | None = None) -> None:
         install_fast_datetime_parsing()
+        consume_codec_advisory()
         self.registry: Registry = discover(app)
         self.strict = strict
         for name, fn in (activity_overrides or {}).items():

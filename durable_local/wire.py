@@ -93,6 +93,22 @@ def _fast_parse(text: str) -> dt.datetime:
         return parsed
 
 
+def consume_codec_advisory() -> None:
+    """Emit azure-functions' one-time "df_loads without expected_type" advisory now, silently.
+
+    The SDK's replay calls ``df_loads`` without a type, and the first call in a process warns with a
+    DeprecationWarning. Under ``-W error`` that warning would fail the first replay of whichever
+    orchestration happens to run first; taking the one-time notice here keeps behaviour uniform.
+    """
+    import warnings
+
+    from azure.functions._durable_functions import df_loads
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        df_loads("null")
+
+
 def install_fast_datetime_parsing() -> None:
     """Replace ``dateutil`` in the SDK's HistoryEvent with ``fromisoformat`` (§5.4: ~5x faster replay).
 

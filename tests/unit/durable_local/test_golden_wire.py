@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from durable_local.discovery import Registry, discover, load_app
+from durable_local.wire import consume_codec_advisory
 
 APP_DIR = Path(__file__).resolve().parents[2] / "durable_local_app"
 T0 = "2026-01-01T00:00:00.000000Z"
@@ -22,6 +23,7 @@ T0 = "2026-01-01T00:00:00.000000Z"
 
 @pytest.fixture(scope="module")
 def registry() -> Registry:
+    consume_codec_advisory()
     return discover(load_app("dl_test_app:app", cwd=APP_DIR))
 
 
