@@ -69,19 +69,6 @@ def groups(rng: random.Random, profile: Profile, user_ids: list[int], offset_s: 
     return rows, members
 
 
-def message_text(rng: random.Random, user_ids: list[int]) -> str:
-    text = texts.sentence(rng, rng.randint(3, 14))
-    roll = rng.random()
-    if roll < 0.15:
-        user = rng.choice(user_ids)
-        return f"[USER={user}]{user}[/USER], {text[0].lower()}{text[1:]}"
-    if roll < 0.25:
-        return f"[B]{text}[/B]"
-    if roll < 0.3:
-        return f"{text} [URL=https://example.com/{rng.randint(1, 999)}]ссылка[/URL]"
-    return text
-
-
 def chat(
     chat_id: int,
     name: str,
@@ -107,21 +94,40 @@ def chat(
 
 # one shared, never-mutated empty list: a million messages without params cost one object, not a million
 _NO_PARAMS: list[Any] = []
-_POOLS: dict[int, list[str]] = {}
+_POOL: list[str] = []
 
 
-def _pool(rng: random.Random, users: list[int]) -> list[str]:
-    """4,096 message bodies per generation run, shared by reference: large portals stay compact in memory."""
-    key = id(rng)
-    if key not in _POOLS:
-        _POOLS.clear()
-        _POOLS[key] = [message_text(rng, users) for _ in range(4096)]
-    return _POOLS[key]
+def _pool() -> list[str]:
+    """4,096 message bodies shared by reference, so that large portals stay compact in memory.
+
+    The pool has its own fixed seed: building it never consumes a family's random stream, so generation stays
+    deterministic whichever family asks first.
+    """
+    if not _POOL:
+        rng = random.Random("message-pool")
+        _POOL.extend(_decorate(rng, texts.sentence(rng, rng.randint(3, 14))) for _ in range(4096))
+    return _POOL
+
+
+def _decorate(rng: random.Random, text: str) -> str:
+    roll = rng.random()
+    if roll < 0.12:
+        return f"[B]{text}[/B]"
+    if roll < 0.18:
+        return f"{text} [URL=https://example.com/{rng.randint(1, 999)}]ссылка[/URL]"
+    return text
+
+
+def _mention(rng: random.Random, users: list[int], text: str) -> str:
+    if rng.random() < 0.15:
+        user = rng.choice(users)
+        return f"[USER={user}]{user}[/USER], {text[0].lower()}{text[1:]}"
+    return text
 
 
 def messages(rng: random.Random, chat_row: Row, count: int, first_id: int, offset_s: int) -> list[Row]:
     rows: list[Row] = []
-    pool = _pool(rng, chat_row["users"])
+    pool = _pool()
     when = datetime.fromisoformat(chat_row["date_create"])
     users = chat_row["users"]
     for index in range(count):
@@ -133,7 +139,7 @@ def messages(rng: random.Random, chat_row: Row, count: int, first_id: int, offse
                 "chat_id": chat_row["id"],
                 "author_id": 0 if system else rng.choice(users),
                 "date": texts.iso(when, offset_s),
-                "text": "Чат создан" if system else pool[rng.getrandbits(12)],
+                "text": "Чат создан" if system else _mention(rng, users, pool[rng.getrandbits(12)]),
                 "params": {"CODE": "CHAT_JOIN"}
                 if system
                 else ({"LIKE": [rng.choice(users)]} if rng.random() < 0.1 else _NO_PARAMS),
