@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import re
+import time
 from typing import Any
 
 from aiohttp import web
@@ -95,8 +96,10 @@ async def import_handler(request: web.Request) -> web.StreamResponse:
         return error(400, "INVALID_REQUEST", "X-Idempotency-Key must be 1-200 characters of A-Z a-z 0-9 . _ : -")
     body_sha = hashlib.sha256(raw + b"\0" + str(test_limit).encode()).hexdigest()
     ledger = app[keys.IMPORTER].ledger
+    # a key is remembered for a while, not forever: a rerun days later gets fresh per-item answers
+    not_before = time.time() - app[keys.SETTINGS].batch_key_ttl_s
     async with app[keys.BATCH_LOCKS].hold([f"{method}\0{idem_key}"]):
-        stored = ledger.get_batch(idem_key, method)
+        stored = ledger.get_batch(idem_key, method, not_before)
         if stored is not None:
             if stored[0] != body_sha:
                 return error(409, "IDEMPOTENCY_KEY_REUSED",
@@ -105,7 +108,7 @@ async def import_handler(request: web.Request) -> web.StreamResponse:
                                 headers={"X-Idempotent-Replay": "true"})
         response = await _run(request, spec, items, test_limit)
         if response.status == 200 and isinstance(response, web.Response) and response.text is not None:
-            ledger.put_batch(idem_key, method, body_sha, response.text)
+            ledger.put_batch(idem_key, method, body_sha, response.text, expired_before=not_before)
         return response
 
 

@@ -118,20 +118,23 @@ class Ledger:
         ).fetchall()
         return {family: int(n) for family, n in rows}
 
-    def get_batch(self, idem_key: str, method: str) -> tuple[str, str] | None:
-        """``(body_sha, response_json)`` stored for an ``X-Idempotency-Key``, if any."""
+    def get_batch(self, idem_key: str, method: str, not_before: float = 0.0) -> tuple[str, str] | None:
+        """``(body_sha, response_json)`` stored for an ``X-Idempotency-Key`` since ``not_before``, if any."""
         row = self._db.execute(
-            "SELECT body_sha, response FROM batches WHERE idem_key = ? AND method = ?", (idem_key, method)
+            "SELECT body_sha, response FROM batches WHERE idem_key = ? AND method = ? AND created_at >= ?",
+            (idem_key, method, not_before),
         ).fetchone()
         return (str(row[0]), str(row[1])) if row else None
 
-    def put_batch(self, idem_key: str, method: str, body_sha: str, response: str) -> None:
-        """Store the response of a batch key (first writer wins)."""
+    def put_batch(self, idem_key: str, method: str, body_sha: str, response: str, expired_before: float = 0.0) -> None:
+        """Store the response of a batch key; an entry older than ``expired_before`` is replaced."""
         with self._tx():
             self._db.execute(
-                "INSERT OR IGNORE INTO batches (idem_key, method, body_sha, response, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (idem_key, method, body_sha, response, time.time()),
+                "INSERT INTO batches (idem_key, method, body_sha, response, created_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(idem_key, method) DO UPDATE SET body_sha = excluded.body_sha, "
+                "response = excluded.response, created_at = excluded.created_at "
+                "WHERE batches.created_at < ?",
+                (idem_key, method, body_sha, response, time.time(), expired_before),
             )
 
     def _tx(self) -> _Transaction:

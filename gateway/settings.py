@@ -30,6 +30,7 @@ class GatewaySettings:
         sink_timeout_s: per-request timeout towards the portal.
         media_max_bytes: size cap of one uploaded media file.
         media_folder_id: target disk folder for ``import.media.upload``.
+        batch_key_ttl_s: how long an ``X-Idempotency-Key`` answer is replayed (409 on a changed body).
     """
 
     db_path: Path
@@ -46,6 +47,7 @@ class GatewaySettings:
     sink_timeout_s: float = 30.0
     media_max_bytes: int = 20 * 1024 * 1024
     media_folder_id: int = 1
+    batch_key_ttl_s: float = 24 * 3600.0
 
     def target_base(self) -> str:
         """The webhook base with exactly one trailing slash."""

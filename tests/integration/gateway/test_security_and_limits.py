@@ -156,3 +156,15 @@ async def test_every_method_guards_its_door(
     limited = await gw.post(url(method), json=[])
     assert limited.status == 429 and "Retry-After" in limited.headers
     assert portal.calls == []
+
+
+async def test_an_expired_idempotency_key_is_processed_afresh(
+    fake_portal: tuple[FakePortal, str], make_gateway: Any
+) -> None:
+    _, target = fake_portal
+    gw = await make_gateway(target, batch_key_ttl_s=0.0)
+    headers = {"X-Idempotency-Key": "rerun-key"}
+    first = await (await gw.post(url(USERS), json=[user(1)], headers=headers)).json()
+    second = await (await gw.post(url(USERS), json=[user(1)], headers=headers)).json()
+    assert first["imported"] == 1 and second["imported"] == 0 and second["duplicate"] == ["cloud:user:1"]
+    assert (await gw.post(url(USERS), json=[user(2)], headers=headers)).status == 200

@@ -51,3 +51,14 @@ def test_batch_keys_first_writer_wins(tmp_path: Path) -> None:
     ledger.put_batch("k", "import.users.batch", "sha2", '{"a":2}')
     assert ledger.get_batch("k", "import.users.batch") == ("sha1", '{"a":1}')
     assert ledger.get_batch("k", "import.crm.deals") is None
+
+
+def test_batch_keys_expire(tmp_path: Path) -> None:
+    import time
+
+    ledger = Ledger(tmp_path / "l.sqlite")
+    ledger.put_batch("k", "m", "sha1", "old")
+    later = time.time() + 10
+    assert ledger.get_batch("k", "m", not_before=later) is None
+    ledger.put_batch("k", "m", "sha2", "new", expired_before=later)
+    assert ledger.get_batch("k", "m") == ("sha2", "new")
