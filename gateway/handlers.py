@@ -30,6 +30,24 @@ log = logging.getLogger(__name__)
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9._:-]{1,200}")
 
 
+MAX_DEPTH = 32
+"""Deepest JSON nesting accepted; real items nest three or four levels."""
+
+
+def _shallow(body: Any) -> bool:
+    """True when no container nests deeper than ``MAX_DEPTH`` (checked without recursion)."""
+    stack: list[tuple[Any, int]] = [(body, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return False
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return True
+
+
 def parse_body(raw: bytes, query_limit: str | None) -> tuple[list[Any], int | None]:
     """Items and ``test_limit`` from a JSON array or ``{"items": [...], "test_limit": N}`` body.
 
@@ -38,9 +56,11 @@ def parse_body(raw: bytes, query_limit: str | None) -> tuple[list[Any], int | No
     """
     try:
         body = json.loads(raw)
+        if not _shallow(body):
+            raise BadRequest(f"the body nests deeper than {MAX_DEPTH} levels")
         # JSON escapes can smuggle lone surrogates that no UTF-8 store or answer can hold
         json.dumps(body, ensure_ascii=False).encode("utf-8")
-    except (ValueError, UnicodeError):
+    except (ValueError, UnicodeError, RecursionError):
         raise BadRequest("the body is not valid UTF-8 JSON") from None
     limit: Any = None
     if isinstance(body, list):

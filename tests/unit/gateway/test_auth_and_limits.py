@@ -75,3 +75,10 @@ def test_redact_path() -> None:
     assert redact_path("/webhook/1/s3cret/import.users.batch") == "/webhook/1/***/import.users.batch"
     assert redact_path("/webhook/1/s3cret") == "/webhook/1/***"
     assert redact_path("/healthz") == "/healthz"
+
+
+def test_parse_body_refuses_deep_nesting() -> None:
+    with pytest.raises(BadRequest, match="nests deeper"):
+        parse_body(b"[" + b'{"a":' * 40 + b"1" + b"}" * 40 + b"]", None)
+    with pytest.raises(BadRequest):
+        parse_body(b"[" * 100_000 + b"]" * 100_000, None)
