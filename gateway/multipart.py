@@ -25,7 +25,7 @@ async def multipart_body(request: web.Request, max_bytes: int) -> bytes:
     """
     try:
         return await _fold(request, max_bytes)
-    except (ValueError, AssertionError, KeyError):
+    except (ValueError, AssertionError, KeyError, RecursionError):
         # aiohttp's reader raises these for a missing boundary or broken part headers
         raise BadRequest("malformed multipart body") from None
 
