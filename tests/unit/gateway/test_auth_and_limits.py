@@ -82,3 +82,12 @@ def test_parse_body_refuses_deep_nesting() -> None:
         parse_body(b"[" + b'{"a":' * 40 + b"1" + b"}" * 40 + b"]", None)
     with pytest.raises(BadRequest):
         parse_body(b"[" * 100_000 + b"]" * 100_000, None)
+
+
+def test_settings_and_portal_reprs_hide_secrets(tmp_path: Path) -> None:
+    from gateway.settings import GatewaySettings
+
+    settings = GatewaySettings(db_path=tmp_path / "l.sqlite", target_webhook_url="http://box/rest/1/webhooksecret/",
+                               import_codes=["importsecret"])
+    assert "webhooksecret" not in repr(settings) and "importsecret" not in repr(settings)
+    assert settings.target_base() == "http://box/rest/1/webhooksecret/"
