@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from shared.bitrix24.batching import run_commands
@@ -43,9 +44,22 @@ class ChildRound:
     http_requests: int = 0
 
 
-def child_params(spec: FamilySpec, parent_id: str, cursor: int | None) -> dict[str, Any]:
+def instant(value: Any) -> datetime | None:
+    """An ISO date-time from the portal as an aware datetime (naive values are taken as UTC), else ``None``."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def child_params(spec: FamilySpec, parent_id: str, cursor: int | None, since: str | None = None) -> dict[str, Any]:
     """Params of one child call for ``parent_id`` (and the cursor, for cursor families)."""
     params: dict[str, Any] = dict(spec.base_params)
+    if since and spec.delta_field:
+        params[spec.filter_param] = {f">{spec.delta_field}": since}
     value: Any = parent_id
     if spec.name == "chat_messages" and not str(parent_id).startswith("chat"):
         value = f"chat{parent_id}"
@@ -82,6 +96,7 @@ async def stream_children(
     *,
     parents_per_round: int = MAX_BATCH * 2,
     attach: Mapping[str, Mapping[str, Any]] | None = None,
+    since: str | None = None,
 ) -> AsyncIterator[ChildRound]:
     """Read the children of every parent, 50 parents per batch request.
 
@@ -91,11 +106,14 @@ async def stream_children(
         parent_ids: the parents, in any order (consumed lazily, ``parents_per_round`` at a time).
         parents_per_round: parents in flight per round (a multiple of 50 uses full batches).
         attach: parent id → extra fields to add to each child record (e.g. a task's ``CHAT_ID``).
+        since: ISO time of a delta read: a ``delta_field`` filter where the method has one; for newest-first
+            scans (``delta_scan_field``) only newer records are kept and a parent stops at the first older one.
 
     Yields:
         One ``ChildRound`` per round; records carry ``spec.parent_field`` = the parent id.
     """
     source = iter(parent_ids)
+    threshold = instant(since) if since else None
     active: dict[str, int | None] = {}
     exhausted = False
     while True:
@@ -107,7 +125,7 @@ async def stream_children(
                 active.setdefault(str(nxt), None)
         if not active:
             return
-        commands = {f"p{i}": (spec.list_method, child_params(spec, pid, cursor))
+        commands = {f"p{i}": (spec.list_method, child_params(spec, pid, cursor, since))
                     for i, (pid, cursor) in enumerate(active.items())}
         keys = dict(zip(commands, list(active), strict=True))
         before = client.stats.http_requests
@@ -121,18 +139,30 @@ async def stream_children(
                 continue
             page = spec.records_of(outcome.result)
             extra = (attach or {}).get(pid, {})
-            for record in page:
+            reached_old = False
+            if threshold is not None and spec.delta_scan_field:
+                fresh = [r for r in page if not _older(r.get(spec.delta_scan_field), threshold)]
+                reached_old = len(fresh) < len(page)
+                kept = fresh
+            else:
+                kept = page
+            for record in kept:
                 if spec.parent_field:
                     record.setdefault(spec.parent_field, _typed(pid))
                 for name, value in extra.items():
                     record.setdefault(name, value)
                 out.records.append(record)
-            following = _next_cursor(spec, page, active[pid])
+            following = None if reached_old else _next_cursor(spec, page, active[pid])
             if following is None:
                 del active[pid]
             else:
                 active[pid] = following
         yield out
+
+
+def _older(value: Any, threshold: datetime) -> bool:
+    moment = instant(value)
+    return moment is not None and moment < threshold
 
 
 def _typed(parent_id: str) -> int | str:

@@ -102,8 +102,9 @@ async def _chats(client: Bitrix24Client, report: ExportReport) -> AsyncIterator[
 
 
 async def _children(client: Bitrix24Client, spec: FamilySpec, parents: list[str], report: ExportReport,
-                    attach: Mapping[str, Mapping[str, Any]] | None = None) -> AsyncIterator[list[dict[str, Any]]]:
-    async for part in stream_children(client, spec, parents, attach=attach):
+                    attach: Mapping[str, Mapping[str, Any]] | None = None, since: str | None = None
+                    ) -> AsyncIterator[list[dict[str, Any]]]:
+    async for part in stream_children(client, spec, parents, attach=attach, since=since):
         report.failures.extend(part.failures)
         if part.records:
             yield part.records
@@ -125,7 +126,7 @@ async def _sp_items(client: Bitrix24Client, spec: FamilySpec, report: ExportRepo
 
 
 async def _task_comments(client: Bitrix24Client, spec: FamilySpec, report: ExportReport, parallel: int,
-                         task_chats: bool) -> AsyncIterator[list[dict[str, Any]]]:
+                         task_chats: bool, since: str | None) -> AsyncIterator[list[dict[str, Any]]]:
     tasks = await _collect(keyset_all(client, get_family("tasks"), parallel=parallel))
     legacy = [str(t["ID"]) for t in tasks if str(t.get("CHAT_ID") or "0") in ("0", "")]
     chats = {str(t["CHAT_ID"]): {"TASK_ID": str(t["ID"]), "source": "task_chat"}
@@ -133,11 +134,12 @@ async def _task_comments(client: Bitrix24Client, spec: FamilySpec, report: Expor
     if chats and not task_chats:
         report.notes.append(f"{len(chats)} tasks use the new task card: their comments are messages of the task "
                             "chat (family chat_messages, or task_comments with task_chats=True)")
-    async for group in _children(client, spec, legacy, report):
+    async for group in _children(client, spec, legacy, report, since=since):
         yield group
     if task_chats and chats:
         # new task card: comments live in the task chat; tag each message with its task
-        async for group in _children(client, get_family("chat_messages"), list(chats), report, attach=chats):
+        async for group in _children(client, get_family("chat_messages"), list(chats), report, attach=chats,
+                                     since=since):
             yield group
 
 
@@ -175,7 +177,9 @@ async def stream_family(
     Args:
         client: the read-only source client.
         family: a canonical family name (contracts.md §2).
-        since: ISO time for a delta read (families with a delta field; the others are read in full).
+        since: ISO time for a delta read: a ``>field`` filter for keyset families and task comments,
+            ``LOG_DATE_FROM`` for the feed, a newest-first scan that stops at older records for chat
+            messages and feed comments; chats and group members are read in full.
         parallel: id ranges read concurrently for keyset families.
         max_pages: chained pages per batch request.
         report: filled with failures and notes while streaming.
@@ -196,19 +200,20 @@ async def stream_family(
     elif spec.paging == "keyset":
         stream = keyset_all(client, spec, parallel=parallel, max_pages=max_pages, extra_filter=extra)
     elif family == "group_members":
+        # no delta filter exists for members: every group is re-read
         stream = _children(client, spec, await _ids(client, "groups", parallel), report)
     elif family == "feed_comments":
-        stream = _children(client, spec, await _ids(client, "users", parallel), report)
+        stream = _children(client, spec, await _ids(client, "users", parallel), report, since=since)
     elif family == "task_comments":
-        stream = _task_comments(client, spec, report, parallel, task_chats)
+        stream = _task_comments(client, spec, report, parallel, task_chats, since)
     elif family == "chats":
         stream = _chats(client, report)
     elif family == "chat_messages":
-        stream = _children(client, spec, await recent_chat_ids(client), report)
+        stream = _children(client, spec, await recent_chat_ids(client), report, since=since)
     elif family == "feed_posts":
-        stream = stream_feed_posts(client, spec)
+        stream = stream_feed_posts(client, spec, since=since)
     elif family == "feed_images":
-        posts = await _collect(stream_feed_posts(client, get_family("feed_posts")))
+        posts = await _collect(stream_feed_posts(client, get_family("feed_posts"), since=since))
         parents = image_parents(posts)
         stream = _children(client, spec, list(parents), report, attach=parents)
     else:  # pragma: no cover - the registry and this dispatcher are tested together

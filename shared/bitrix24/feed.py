@@ -27,8 +27,18 @@ PAGE = 50
 _DOWNLOAD_HEADERS = {"Accept": "*/*", "Accept-Language": "en-US,en;q=0.8", "User-Agent": "b24migrate/0.1"}
 
 
-async def _pages(client: Bitrix24Client, spec: FamilySpec, offsets: list[int]) -> dict[int, list[dict[str, Any]]]:
-    outcomes = await run_commands(client, {f"o{off}": (spec.list_method, {"start": off}) for off in offsets})
+def page_params(spec: FamilySpec, start: int, since: str | None = None) -> dict[str, Any]:
+    """Params of one offset page of the feed (a delta read adds ``LOG_DATE_FROM``)."""
+    params: dict[str, Any] = {"start": start}
+    if since and spec.delta_param:
+        params[spec.delta_param] = since
+    return params
+
+
+async def _pages(client: Bitrix24Client, spec: FamilySpec, offsets: list[int], since: str | None
+                 ) -> dict[int, list[dict[str, Any]]]:
+    outcomes = await run_commands(client, {f"o{off}": (spec.list_method, page_params(spec, off, since))
+                                           for off in offsets})
     pages: dict[int, list[dict[str, Any]]] = {}
     for off in offsets:
         outcome = outcomes[f"o{off}"]
@@ -38,9 +48,12 @@ async def _pages(client: Bitrix24Client, spec: FamilySpec, offsets: list[int]) -
     return pages
 
 
-async def stream_feed_posts(client: Bitrix24Client, spec: FamilySpec, *, max_passes: int = 3
-                            ) -> AsyncIterator[list[dict[str, Any]]]:
+async def stream_feed_posts(client: Bitrix24Client, spec: FamilySpec, *, max_passes: int = 3,
+                            since: str | None = None) -> AsyncIterator[list[dict[str, Any]]]:
     """Every published post the webhook user can read, each exactly once (yielded in page groups).
+
+    Args:
+        since: ISO time of a delta read: only posts published since then (edits are not detectable).
 
     Raises:
         Bitrix24APIError: a page failed for good.
@@ -53,21 +66,21 @@ async def stream_feed_posts(client: Bitrix24Client, spec: FamilySpec, *, max_pas
         return new
 
     for _ in range(max_passes):
-        first = await client.call(spec.list_method, {"start": 0})
+        first = await client.call(spec.list_method, page_params(spec, 0, since))
         total = first.total or 0
         head = fresh(spec.records_of(first.result))
         if head:
             yield head
         offsets = list(range(PAGE, total, PAGE))
         for start in range(0, len(offsets), MAX_BATCH):
-            pages = await _pages(client, spec, offsets[start:start + MAX_BATCH])
+            pages = await _pages(client, spec, offsets[start:start + MAX_BATCH], since)
             group = [record for off in sorted(pages) for record in fresh(pages[off])]
             if group:
                 yield group
         # posts that jumped to the top while we paged further down
         offset = 0
         while True:
-            top = await client.call(spec.list_method, {"start": offset})
+            top = await client.call(spec.list_method, page_params(spec, offset, since))
             new = fresh(spec.records_of(top.result))
             if new:
                 yield new

@@ -17,7 +17,7 @@ from typing import Any
 
 from shared.bitrix24.children import ParentFailure, stream_children
 from shared.bitrix24.client import Bitrix24Client
-from shared.bitrix24.feed import image_parents
+from shared.bitrix24.feed import image_parents, page_params
 from shared.bitrix24.keyset import fetch_keyset_chunk
 from shared.families import get_family
 from shared.families.spec import FamilySpec
@@ -94,7 +94,7 @@ def _chat_id(item: Mapping[str, Any]) -> str | None:
 
 
 async def _children_step(client: Bitrix24Client, spec: FamilySpec, cursor: dict[str, Any],
-                         parents_per_step: int) -> StepResult:
+                         parents_per_step: int, since: str | None) -> StepResult:
     requests = 0
     attach: dict[str, dict[str, Any]] = {}
     if spec.name == "chat_messages":
@@ -106,7 +106,7 @@ async def _children_step(client: Bitrix24Client, spec: FamilySpec, cursor: dict[
     elif spec.name == "feed_images":
         posts_spec = get_family("feed_posts")
         start = int(cursor.get("start", 0))
-        response = await client.call(posts_spec.list_method, {"start": start})
+        response = await client.call(posts_spec.list_method, page_params(posts_spec, start, since))
         requests += response.http_requests
         attach = image_parents(posts_spec.records_of(response.result))
         parents = list(attach)
@@ -125,7 +125,8 @@ async def _children_step(client: Bitrix24Client, spec: FamilySpec, cursor: dict[
         following = {"after": chunk.last_id}
         done = chunk.done
     out = StepResult([], following, done, requests)
-    async for part in stream_children(client, spec, parents, attach=attach):
+    async for part in stream_children(client, spec, parents, attach=attach,
+                                      since=since if spec.name != "group_members" else None):
         out.records.extend(part.records)
         out.failures.extend(part.failures)
         out.http_requests += part.http_requests
@@ -157,24 +158,26 @@ async def _chats_step(client: Bitrix24Client, cursor: dict[str, Any]) -> StepRes
     return out
 
 
-async def _feed_posts_step(client: Bitrix24Client, spec: FamilySpec, cursor: dict[str, Any]) -> StepResult:
+async def _feed_posts_step(client: Bitrix24Client, spec: FamilySpec, cursor: dict[str, Any],
+                           since: str | None) -> StepResult:
     from shared.bitrix24.batching import run_commands
 
     phase = cursor.get("phase", "scan")
     start = int(cursor.get("start", 0))
     if phase == "rescan":
         # posts commented during the scan moved to the top: re-read the first pages once more
-        response = await client.call(spec.list_method, {"start": start})
+        response = await client.call(spec.list_method, page_params(spec, start, since))
         nxt = response.next
         finished = nxt is None or start + 50 >= _RESCAN_PAGES * 50
         return StepResult(spec.records_of(response.result), {"phase": "rescan", "start": nxt or start}, finished,
                           response.http_requests)
-    first = await client.call(spec.list_method, {"start": start})
+    first = await client.call(spec.list_method, page_params(spec, start, since))
     total = first.total or 0
     offsets = list(range(start + 50, min(total, start + 50 * 50), 50))
     records = spec.records_of(first.result)
     before = client.stats.http_requests
-    outcomes = await run_commands(client, {f"o{o}": (spec.list_method, {"start": o}) for o in offsets})
+    outcomes = await run_commands(client, {f"o{o}": (spec.list_method, page_params(spec, o, since))
+                                           for o in offsets})
     for off in offsets:
         outcome = outcomes[f"o{off}"]
         if outcome.error is not None:
@@ -223,5 +226,5 @@ async def fetch_step(
     if family == "chats":
         return await _chats_step(client, state)
     if family == "feed_posts":
-        return await _feed_posts_step(client, spec, state)
-    return await _children_step(client, spec, state, parents_per_step)
+        return await _feed_posts_step(client, spec, state, since)
+    return await _children_step(client, spec, state, parents_per_step, since)

@@ -39,5 +39,7 @@ CHAT_MESSAGES = FamilySpec(
     cursor_param="LAST_ID",
     limit_param="LIMIT",
     result_key="messages",
-    notes="backward scan with LAST_ID = min(id), 50 per call, 50 chats per batch; delta uses FIRST_ID = max seen",
+    delta_scan_field="date",
+    notes="backward scan with LAST_ID = min(id), 50 per call, 50 chats per batch; a delta read stops each chat at "
+          "its first message older than since",
 )

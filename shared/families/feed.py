@@ -19,8 +19,9 @@ FEED_POSTS = FamilySpec(
     import_method="import.feed.posts",
     paging="offset",
     parents=("users", "groups"),
-    notes="LOG_UPDATE DESC order is unstable: offset pages de-duplicated by ID plus a top re-scan; no delta "
-          "filter (LOG_DATE_FROM only catches new posts)",
+    delta_param="LOG_DATE_FROM",
+    notes="LOG_UPDATE DESC order is unstable: offset pages de-duplicated by ID plus a top re-scan; a delta "
+          "read uses LOG_DATE_FROM, which catches new posts but not edits",
 )
 
 FEED_COMMENTS = FamilySpec(
@@ -37,7 +38,9 @@ FEED_COMMENTS = FamilySpec(
     limit_param="LIMIT",
     result_key="comments",
     page_size=100,
-    notes="per author (USER_ID), newest first then LAST_ID backwards; delta uses FIRST_ID = max seen; an "
+    delta_scan_field="date",
+    notes="per author (USER_ID), newest first then LAST_ID backwards; a delta read stops at the first older "
+          "comment; an "
           "admin webhook may get empty text for other authors",
 )
 

@@ -53,6 +53,9 @@ class FamilySpec:
         cursor_param: for ``cursor`` paging, the param that takes the cursor id (``FIRST_ID``, ``LAST_ID``).
         limit_param: for ``cursor`` paging, the page-size param (``LIMIT``).
         detail_methods: other read methods the family needs (details, members, file metadata).
+        delta_scan_field: for newest-first cursor families without a date filter, the record's date field:
+            a delta read keeps records at or after ``since`` and stops a parent at the first older one.
+        delta_param: a method param that takes ``since`` directly (``LOG_DATE_FROM`` of the feed).
         notes: why the family is read the way it is (shown in docs and reports).
     """
 
@@ -80,6 +83,8 @@ class FamilySpec:
     cursor_param: str | None = None
     limit_param: str | None = None
     detail_methods: tuple[str, ...] = ()
+    delta_scan_field: str | None = None
+    delta_param: str | None = None
     notes: str = ""
 
     def with_params(self, **params: Any) -> FamilySpec:

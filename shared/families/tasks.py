@@ -38,6 +38,7 @@ TASK_COMMENTS = FamilySpec(
     parent_family="tasks",
     parent_param="TASKID",
     parent_field="TASK_ID",
+    filter_param="FILTER",
     delta_field="POST_DATE",
     detail_methods=("tasks.task.get", "im.dialog.messages.get"),
     notes="old card: task.commentitem.getlist per task; new card: messages of the task chat (CHAT_ID)",

@@ -94,3 +94,32 @@ async def test_field_metadata(tiny: Any, family: str) -> None:
             type_id = types.result["types"][0]["entityTypeId"]
         fields = await family_fields(client, family, entity_type_id=type_id)
     assert fields and ("ID" in fields or "id" in fields)
+
+
+def _after(value: str, since: str) -> bool:
+    from shared.bitrix24.children import instant
+
+    moment, threshold = instant(value), instant(since)
+    assert moment is not None and threshold is not None
+    return moment >= threshold
+
+
+@pytest.mark.parametrize(
+    ("family", "table", "field"),
+    [("chat_messages", "chat_messages", "date"), ("feed_comments", "feed_comments", "date"),
+     ("task_comments", "task_comments", "POST_DATE"), ("feed_posts", "feed_posts", "DATE_PUBLISH")],
+    ids=["chat-messages-scan", "feed-comments-scan", "task-comments-filter", "feed-posts-log-date"],
+)
+async def test_delta_reads_of_cursor_and_child_families(tiny: Any, family: str, table: str, field: str) -> None:
+    dump = await tiny.get("/_sim/dump")
+    rows = dump[table]
+    if family == "chat_messages":
+        rows = [m for m in rows if m["chat_id"] in {c["id"] for c in dump["chats"]}]
+    dates = sorted(r[field] for r in rows)
+    since = dates[len(dates) * 2 // 3]
+    expected = sum(1 for r in rows if _after(r[field], since) and (family != "task_comments" or r[field] != since))
+    async with Bitrix24Client(tiny.webhook, limits="off") as client:
+        got = [r async for g in stream_family(client, family, since=since) for r in g]
+    assert got and len(got) < len(rows)
+    assert len(got) == expected
+    assert all(_after(r[field], since) for r in got)
