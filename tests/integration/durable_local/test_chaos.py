@@ -37,6 +37,12 @@ async def _spawn(app_dir: Path, db: Path) -> tuple[subprocess.Popen[str], str]:
     return proc, line.split("listening on ", 1)[1].strip()
 
 
+def _reap(proc: subprocess.Popen[str]) -> None:
+    proc.wait(timeout=30)
+    if proc.stdout is not None:
+        proc.stdout.close()
+
+
 def _committed_completions(db: Path) -> set[int]:
     """Activity numbers whose completion the database holds (in a history or an inbox)."""
     conn = sqlite3.connect(db)
@@ -81,7 +87,7 @@ async def test_sigkill_at_five_random_points(tmp_path: Path, app_dir: Path) -> N
         for _ in range(5):
             await asyncio.sleep(rng.uniform(0.15, 0.8))
             proc.send_signal(signal.SIGKILL)
-            proc.wait()
+            _reap(proc)
             checkpoints.append((len(generations), _committed_completions(db)))
             proc, url = await _spawn(app_dir, db)
             generations.append(proc.pid)
@@ -92,7 +98,7 @@ async def test_sigkill_at_five_random_points(tmp_path: Path, app_dir: Path) -> N
             await asyncio.sleep(0.05)
     finally:
         proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
+        _reap(proc)
     assert status["runtimeStatus"] == "Completed", status
     assert status["output"] == {"sum": sum(range(COUNT)), "sub": sum(range(COUNT, COUNT + CHAIN))}
     runs = _runs(log)

@@ -27,5 +27,8 @@ async def test_host_serve_process_lifecycle(tmp_path: Path, app_dir: Path) -> No
     finally:
         proc.send_signal(signal.SIGTERM)
         code = await asyncio.to_thread(proc.wait, 20)
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
     assert code == 0
     assert (tmp_path / "cli.sqlite").exists()
