@@ -53,7 +53,9 @@ async def run_extract(
         "wall_s": round(time.perf_counter() - started, 3),
     }
     if report.failures:
-        summary["unreachable"] = [{"parent_id": f.parent_id, "code": f.code} for f in report.failures]
+        # the codes say why; the first 100 parents are enough to act on
+        summary["unreachable_count"] = len(report.failures)
+        summary["unreachable"] = [{"parent_id": f.parent_id, "code": f.code} for f in report.failures[:100]]
     if report.notes:
         summary["notes"] = report.notes
     return summary

@@ -218,6 +218,16 @@ async def stream_family(
         stream = _children(client, spec, list(parents), report, attach=parents)
     else:  # pragma: no cover - the registry and this dispatcher are tested together
         raise KeyError(f"no reader for family {family!r}")
+    blank = 0
     async for group in stream:
         report.records += len(group)
+        if family == "feed_comments":
+            blank += sum(1 for r in group if not r.get("text"))
         yield group
+    if blank:
+        report.notes.append(f"{blank} feed comments came back with empty text: log.blogcomment.user.get blanks "
+                            "other authors' texts for an admin webhook; their full text needs each author's own "
+                            "webhook or OAuth token")
+    if family in ("chats", "chat_messages"):
+        report.notes.append("only chats the webhook user takes part in are listed (im.recent.list); no documented "
+                            "method enumerates the other chats of the portal")

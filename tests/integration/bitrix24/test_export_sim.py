@@ -123,3 +123,12 @@ async def test_delta_reads_of_cursor_and_child_families(tiny: Any, family: str, 
     assert got and len(got) < len(rows)
     assert len(got) == expected
     assert all(_after(r[field], since) for r in got)
+
+
+async def test_blanked_comment_texts_are_reported(tiny: Any) -> None:
+    report = ExportReport("feed_comments")
+    async with Bitrix24Client(tiny.webhook, limits="off") as client:
+        records = [r async for g in stream_family(client, "feed_comments", report=report) for r in g]
+    blank = sum(1 for r in records if not r.get("text"))
+    assert blank > 0
+    assert any(note.startswith(f"{blank} feed comments came back with empty text") for note in report.notes)
