@@ -37,6 +37,10 @@ from durable_local.model import (
 from durable_local.status import instance_status
 from durable_local.wire import EVENT_RAISED, EXEC_FAILED, SUB_FAILED, TASK_FAILED, parse_ts
 
+# the characters and length Azure Storage task hubs refuse in instance ids
+_BAD_ID_CHARS = frozenset("/\\#?")
+_MAX_ID = 100
+
 
 class LocalDurableHost(Engine):
     """An in-process Durable Functions host for one v2 app.
@@ -66,6 +70,8 @@ class LocalDurableHost(Engine):
         if name not in self.registry.orchestrators:
             raise BadRequest(f"The function '{name}' doesn't exist, is disabled, or is not an orchestrator function.")
         iid = instance_id or new_execution_id()
+        if len(iid) > _MAX_ID or any(c in _BAD_ID_CHARS or ord(c) < 32 for c in iid):
+            raise BadRequest("Instance IDs must be 1-100 characters without '/', '\\', '#', '?' or control characters.")
         with self.store.transaction():
             existing = self.instances.get(iid)
             if existing is not None:

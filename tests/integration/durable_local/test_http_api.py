@@ -222,3 +222,18 @@ async def test_function_context_parameter_is_supplied(served: LocalDurableHost) 
     async with aiohttp.ClientSession() as session, session.get(f"{served.base_url}/api/whoami") as response:
         assert response.status == 200
         assert await response.text() == "http_whoami 32"
+
+
+async def test_bad_ids_and_query_values_are_400(served: LocalDurableHost) -> None:
+    hook = f"{served.base_url}/runtime/webhooks/durabletask"
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{hook}/orchestrators/child/{'x' * 101}", json={"name": "a"}) as response:
+            assert response.status == 400
+        async with session.post(f"{hook}/orchestrators/child/a%23b", json={"name": "a"}) as response:
+            assert response.status == 400
+        async with session.get(f"{hook}/instances?createdTimeFrom=yesterday") as response:
+            assert response.status == 400
+        async with session.get(f"{hook}/instances?top=many") as response:
+            assert response.status == 400
+        async with session.delete(f"{hook}/instances") as response:
+            assert response.status == 400
