@@ -42,7 +42,8 @@ def test_every_method_is_a_read_method_and_every_target_exists(spec: object) -> 
 
 def test_users_use_top_level_sort_order() -> None:
     params = get_family("users").keyset_params(120, {"<=ID": 500})
-    assert params == {"SORT": "ID", "ORDER": "ASC", "FILTER": {"<=ID": 500, ">ID": 120}, "start": -1}
+    assert params == {"ADMIN_MODE": True, "SORT": "ID", "ORDER": "ASC", "FILTER": {"<=ID": 500, ">ID": 120},
+                      "start": -1}
     assert get_family("users").reference("req_3") == "$result[req_3][49][ID]"
 
 
