@@ -182,14 +182,22 @@ class Importer:
             batch=writer.BATCHABLE,
         )
         unavailable = False
+        refused: list[tuple[_Work, CallResult]] = []
         for w, answer in zip(creates, answers[: len(creates)], strict=True):
             target_id = writer.created_id(answer.result) if answer.ok else None
             if answer.error == UNAVAILABLE:
                 unavailable = True
             elif target_id is None:
-                result.fail(w.item.sourceId, "target_error", _reason(answer))
+                refused.append((w, answer))
             else:
                 done.append((w, target_id, False))
+        for w, answer, adopted in await self._adopt(spec, refused):
+            if answer.error == UNAVAILABLE:
+                unavailable = True
+            elif adopted is None:
+                result.fail(w.item.sourceId, "target_error", _reason(answer))
+            else:
+                done.append((w, adopted, True))
         for (w, target_id, _), answer in zip(updates, answers[len(creates) :], strict=True):
             if answer.error == UNAVAILABLE:
                 unavailable = True
@@ -217,6 +225,31 @@ class Importer:
             self.ledger.commit(commits, extras)
         if unavailable:
             raise TargetUnavailable("the portal failed part of the batch in transport; resend the batch")
+
+    async def _adopt(
+        self, spec: MethodSpec, refused: list[tuple[_Work, CallResult]]
+    ) -> list[tuple[_Work, CallResult, str | None]]:
+        """For refused creates, adopt a record the portal already holds by natural key (a user's e-mail, the
+        plan's "upsert"), updating it so it carries the sourceId; ``None`` where nothing could be adopted."""
+        writer = spec.writer
+        lookups = [(w, a, call) for w, a in refused if (call := writer.adopt(w.item)) is not None]
+        out: list[tuple[_Work, CallResult, str | None]] = [(w, a, None) for w, a in refused
+                                                           if writer.adopt(w.item) is None]
+        if not lookups:
+            return out
+        found = await self.portal.call_many([call for _, _, call in lookups])
+        updates: list[tuple[_Work, CallResult, str, Call]] = []
+        for (w, answer, _), hit in zip(lookups, found, strict=True):
+            target_id = writer.adopted_id(hit.result, w.item) if hit.ok else None
+            call = writer.update(w.item, target_id, w.refs) if target_id is not None else None
+            if target_id is None or call is None:
+                out.append((w, hit if hit.error == UNAVAILABLE else answer, None))
+            else:
+                updates.append((w, answer, target_id, call))
+        written = await self.portal.call_many([call for *_, call in updates])
+        for (w, answer, target_id, _), res in zip(updates, written, strict=True):
+            out.append((w, answer if res.ok else res, target_id if res.ok else None))
+        return out
 
     async def _follow_ups(
         self, spec: MethodSpec, done: list[tuple[_Work, str, bool]]

@@ -115,6 +115,14 @@ class Writer:
         """
         return [], state
 
+    def adopt(self, item: Any) -> Call | None:
+        """A lookup by natural key used when the portal refuses a create, or ``None`` (no upsert)."""
+        return None
+
+    def adopted_id(self, result: Any, item: Any) -> str | None:
+        """The id of the record :meth:`adopt` found."""
+        return None
+
     def created_id(self, result: Any) -> str | None:
         """The target id in the create call's result."""
         return as_target_id(result)

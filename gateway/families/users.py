@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from gateway.families.base import Call, Writer
+from gateway.families.base import Call, Writer, as_target_id
 from shared.models.base import CanonicalModel
 from shared.models.users import User
 
@@ -48,3 +48,18 @@ class UserWriter(Writer):
     def find(self, item: Any) -> Call | None:
         """``user.get`` filtered by ``XML_ID``."""
         return "user.get", {"FILTER": {"XML_ID": item.sourceId}}
+
+    def adopt(self, item: Any) -> Call | None:
+        """The plan's e-mail check / upsert: a user that already exists with this e-mail is adopted."""
+        return "user.get", {"FILTER": {"EMAIL": item.email}}
+
+    def adopted_id(self, result: Any, item: Any) -> str | None:
+        """The user whose e-mail matches (case-insensitively) and who is not another migrated user."""
+        for row in result if isinstance(result, list) else []:
+            if not isinstance(row, dict) or str(row.get("EMAIL", "")).casefold() != item.email.casefold():
+                continue
+            if row.get("XML_ID") and row["XML_ID"] != item.sourceId:
+                # already the target of another source user: two source users share an e-mail
+                return None
+            return as_target_id(row.get("ID"))
+        return None

@@ -81,3 +81,19 @@ async def test_email_clash_in_the_portal_is_a_failed_item(target_sim: Any, make_
     data = await (await gw.post(url(USERS), json=[{"sourceId": "cloud:user:2", "email": "user1@example.com"}])).json()
     assert data["imported"] == 0 and data["failed"][0]["code"] == "target_error"
     assert "already exists" in data["failed"][0]["reason"]
+
+
+async def test_a_user_already_on_the_box_is_adopted_by_email(target_sim: Any, make_gateway: Any) -> None:
+    webhook, control = target_sim
+    async with aiohttp.ClientSession() as s, s.post(
+        webhook + "user.add", json={"EMAIL": "User4@Example.com", "NAME": "Pre", "UF_DEPARTMENT": [1]}
+    ) as resp:
+        existing = (await resp.json())["result"]
+    gw = await make_gateway(webhook)
+    data = await (await gw.post(url(USERS), json=[user(4, departmentIds=[1])])).json()
+    assert data["ids"] == {"cloud:user:4": existing} and data["updated"] == ["cloud:user:4"]
+    rows = {r["XML_ID"]: r for r in await _sim_users(control, webhook) if r.get("XML_ID")}
+    assert rows["cloud:user:4"]["NAME"] == "User 4"
+    assert (await _counts(control))["users"] == 1
+    again = await (await gw.post(url(USERS), json=[user(4, departmentIds=[1])])).json()
+    assert again["duplicate"] == ["cloud:user:4"]
