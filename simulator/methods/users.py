@@ -139,8 +139,8 @@ def _user_list(call: Call, extra_terms: list[Term] | None = None) -> Reply:
     else:
         page = table.query(terms, order, start)
     rows = _scope_view(call, project(page.rows, params.get("SELECT"), "ID"))
-    if not page.rows and (page.counted and page.total == 0):
-        # the documented quirk: an empty user.get result carries no `total` at all
+    if not page.rows:
+        # the documented quirk (server code): an empty user.get result carries no `total` at all, counted or not
         return Reply(rows, None, None, page_cost(page))
     return Reply(rows, page.next, page.total, page_cost(page))
 

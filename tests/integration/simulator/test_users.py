@@ -54,6 +54,8 @@ async def test_empty_result_has_no_total(sim: Any) -> None:
     client = await sim()
     _, body, _ = await get_json(client, f"{W}/user.get", params={"FILTER[EMAIL]": "nobody@nowhere"})
     assert body["result"] == [] and "total" not in body and "next" not in body
+    _, keyset, _ = await get_json(client, f"{W}/user.get", params={"start": "-1", "FILTER[>ID]": "100000"})
+    assert keyset["result"] == [] and "total" not in keyset
 
 
 async def test_filters_and_sort(sim: Any) -> None:
