@@ -236,3 +236,51 @@ async def test_batch_engine_reports_permanent_command_errors(scripted: Scripted)
         outcomes = await run_commands(client, {"a": ("user.get", {}), "b": ("crm.type.list", {})})
     assert outcomes["a"].ok and isinstance(outcomes["b"].error, AccessDenied)
     assert len(scripted.requests) == 1
+
+
+async def test_a_failed_command_in_a_keyset_chain_loses_nothing(scripted: Scripted) -> None:
+    """B3: one command of a 50-page chain fails; the pages before it are kept and the read continues after them."""
+    from urllib.parse import parse_qsl
+
+    from shared.bitrix24.keyset import fetch_keyset_chunk
+    from shared.families import get_family
+
+    total = 400
+
+    def chain_answer(cmd: dict[str, str], fail_key: str | None) -> dict[str, Any]:
+        results: dict[str, Any] = {}
+        errors: dict[str, Any] = {}
+        after = 0
+        for index, (key, command) in enumerate(cmd.items()):
+            query = dict(parse_qsl(command.partition("?")[2]))
+            value = query.get("FILTER[>ID]", "0")
+            after = int(value) if value.isdigit() else after  # a reference continues after the previous page
+            if key == fail_key:
+                errors[key] = {"error": "QUERY_LIMIT_EXCEEDED", "error_description": "Too many requests"}
+                break  # halt=1
+            rows = [{"ID": str(i)} for i in range(after + 1, min(after + 50, total) + 1)]
+            results[key] = rows
+            after = int(rows[-1]["ID"]) if rows else after
+            if len(rows) < 50 or index == len(cmd) - 1:
+                break
+        return {"result": {"result": results, "result_error": errors or [], "result_total": [],
+                           "result_next": [], "result_time": []}, "time": {}}
+
+    async def feed(max_pages: int, after: int) -> Any:
+        async with _client(scripted.url) as client:
+            return await fetch_keyset_chunk(client, get_family("users"), after, max_pages=max_pages)
+
+    # first chunk: req_3 fails, so pages 0..2 (150 users) come back and the chunk is not done
+    from shared.bitrix24.encoding import batch_command
+    from shared.bitrix24.keyset import chain_commands
+
+    first_cmd = {k: batch_command(m, p) for k, (m, p) in chain_commands(get_family("users"), 0, 10).items()}
+    scripted.queue(200, chain_answer(first_cmd, "req_3"))
+    chunk = await feed(10, 0)
+    assert (len(chunk.records), chunk.last_id, chunk.done) == (150, 150, False)
+    second_cmd = {k: batch_command(m, p) for k, (m, p) in chain_commands(get_family("users"), 150, 10).items()}
+    scripted.queue(200, chain_answer(second_cmd, None))
+    rest = await feed(10, 150)
+    ids = [int(r["ID"]) for r in chunk.records + rest.records]
+    assert ids == list(range(1, total + 1)) and rest.done
+    assert scripted.requests[0][1]["halt"] == 1
