@@ -70,13 +70,7 @@ _ENTITY_BATCH = 50
 class Engine:
     """The runtime half of the local host: state, dispatch, episodes, activities, entities, timers.
 
-    Args:
-        app: a ``df.DFApp`` or ``func.FunctionApp`` whose functions are discovered.
-        db_path: the SQLite file holding instances, histories, work, timers and entity state.
-        host_json: the app's host.json (concurrency caps, hub name, route prefix), if any.
-        fast_forward: jump the clock to the next durable timer whenever nothing else can run.
-        coalesce_s: minimum wait before replaying an instance that still has work in flight, so that
-            completions arriving together are delivered in one episode (as the extension batches).
+    The constructor arguments are documented on ``LocalDurableHost``, the class to instantiate.
     """
 
     def __init__(self, app: Any, *, db_path: Path, host_json: Path | None = None, fast_forward: bool = False,
