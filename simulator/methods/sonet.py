@@ -57,7 +57,7 @@ def sonet_group_user_get(call: Call) -> Reply:
 def sonet_group_create(call: Call) -> Reply:
     params = upper_keys(call.params)
     if not str(params.get("NAME") or "").strip():
-        raise errors.RestError("", "Group name is empty", 400)
+        raise errors.RestError("", "Incorrect input data", 400)
     table = call.portal.table("groups")
     group_id = table.max_id() + 1
     now = call.portal.now_iso()
