@@ -35,7 +35,11 @@ async def _serve(target: str, port: int, db: Path, host_json: Path | None, fast_
         host_json = Path("host.json")
     host = LocalDurableHost(function_app, db_path=db, host_json=host_json, fast_forward=fast_forward,
                             timer_triggers=True)
-    runner = await start_server(host, port)
+    try:
+        runner = await start_server(host, port)
+    except OSError as exc:
+        await host.stop()
+        raise typer.Exit(_fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}")) from exc
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -48,6 +52,11 @@ async def _serve(target: str, port: int, db: Path, host_json: Path | None, fast_
         await _close_client_session()
         await runner.cleanup()
         _exit_if_threads_linger()
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr, flush=True)
+    return 1
 
 
 def _exit_if_threads_linger() -> None:

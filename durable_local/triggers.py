@@ -55,7 +55,7 @@ class TimerTriggers:
             try:
                 schedule = Schedule.parse(spec.schedule or "")
             except ValueError as exc:
-                log.error("timer trigger %s has an unusable schedule: %s", spec.name, exc)
+                log.warning("timer trigger %s is not scheduled: %s", spec.name, exc)
                 continue
             self._tasks.append(asyncio.create_task(self._loop(spec, schedule), name=f"timer:{spec.name}"))
 
