@@ -23,7 +23,10 @@ def parse_spec(spec: str) -> list[tuple[str, float]]:
         kind = kind.strip().lower()
         if kind not in KINDS:
             raise ValueError(f"unknown fault {kind!r}; expected one of {', '.join(KINDS)}")
-        value = float(probability)
+        try:
+            value = float(probability)
+        except ValueError:
+            raise ValueError(f"fault probability is not a number: {part!r}") from None
         if not 0.0 <= value <= 1.0:
             raise ValueError(f"fault probability out of range: {part!r}")
         plan.append((kind, value))

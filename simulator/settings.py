@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from simulator.faults import parse_spec
+
 PROFILES = ("tiny", "small", "medium", "large")
 MODES = ("source", "target")
 LIMIT_PLANS = ("standard", "enterprise", "box", "off")
@@ -64,6 +66,7 @@ class SimSettings:
             raise ValueError(f"unknown mode {self.mode!r}; expected source or target")
         if self.limits not in LIMIT_PLANS:
             raise ValueError(f"unknown limits {self.limits!r}; expected one of {', '.join(LIMIT_PLANS)}")
+        parse_spec(self.faults)
 
     def granted_scopes(self) -> frozenset[str]:
         """The scopes of the webhook; `basic` is always granted, as on a real portal."""

@@ -61,7 +61,9 @@ def sonet_group_create(call: Call) -> Reply:
     table = call.portal.table("groups")
     group_id = table.max_id() + 1
     now = call.portal.now_iso()
-    owner = str(params.get("OWNER_ID") or call.user_id)
+    # choosing the owner is for administrators only; anyone else becomes the owner themselves (documented)
+    wanted = params.get("OWNER_ID")
+    owner = str(wanted) if wanted not in (None, "") and call.portal.is_admin(call.user_id) else str(call.user_id)
     row: dict[str, Any] = {
         "ID": str(group_id),
         "SITE_ID": "s1",
@@ -82,7 +84,7 @@ def sonet_group_create(call: Call) -> Reply:
         "PROJECT": "N",
         "IS_EXTRANET": "N",
     }
-    row.update(legacy_fields({k: v for k, v in params.items() if k != "ID"}))
+    row.update(legacy_fields({k: v for k, v in params.items() if k not in ("ID", "OWNER_ID")}))
     table.insert(row)
     call.portal.table("group_members").insert({"USER_ID": owner, "ROLE": "A", "GROUP_ID": str(group_id)})
     return Reply(group_id, cost_s=0.03)

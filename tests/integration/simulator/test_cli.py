@@ -43,3 +43,15 @@ def test_serve_prints_ready_line_and_stops_on_sigterm() -> None:
         code = process.wait(timeout=10)
     assert code == 0
     assert "abc" not in (process.stderr.read() if process.stderr else "")
+
+
+def test_serve_rejects_bad_options_without_echoing_secrets() -> None:
+    for extra in (["--limits", "fast"], ["--webhook", "x/secretcode"], ["--faults", "503:2"], ["--mode", "both"]):
+        done = subprocess.run(
+            [sys.executable, "-c", "from cli.sim import app; app()", "serve", "--port", "0", *extra],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert done.returncode == 2, (extra, done.stderr)
+        assert "secretcode" not in done.stdout + done.stderr
