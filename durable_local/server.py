@@ -21,7 +21,7 @@ from aiohttp import web
 from durable_local.errors import BadRequest, HostError, InstanceGone
 from durable_local.host import LocalDurableHost
 from durable_local.http_bridge import call_http_function, find_function
-from durable_local.model import ACTIVE, FAILED
+from durable_local.model import ACTIVE, COMPLETED, FAILED
 from durable_local.status import RPC_PATH, WEBHOOK_PATH, management_urls
 
 log = logging.getLogger(__name__)
@@ -88,11 +88,24 @@ def _payload(request: web.Request, instance_id: str) -> dict[str, str]:
 
 
 async def start_orchestration(request: web.Request) -> web.StreamResponse:
-    """``POST orchestrators/{name}[/{id}]`` -> 202 + check-status payload."""
+    """``POST orchestrators/{name}[/{id}][?timeout=s]`` -> 202 + check-status payload.
+
+    With ``timeout`` (seconds) it waits like the Functions host: 200 with the output when the
+    instance completes in time (500 with the status when it fails), else the usual 202.
+    """
     host = _host(request)
     input_json = await serialized_body(request)
     iid = host.start_new(request.match_info["name"], input_json, request.match_info.get("id") or None,
                          request.query.get("version", ""))
+    if "timeout" in request.query:  # wait-for-completion form of the start API
+        try:
+            status = await host.wait_for(iid, timeout=float(request.query["timeout"]))
+        except TimeoutError:
+            pass
+        else:
+            if status["runtimeStatus"] == COMPLETED:
+                return _json(status["output"])
+            return _json(status, status=500 if status["runtimeStatus"] == FAILED else 200)
     payload = _payload(request, iid)
     return _json(payload, status=202, headers={"Location": payload["statusQueryGetUri"], "Retry-After": "10"})
 

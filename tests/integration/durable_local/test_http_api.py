@@ -237,3 +237,15 @@ async def test_bad_ids_and_query_values_are_400(served: LocalDurableHost) -> Non
             assert response.status == 400
         async with session.delete(f"{hook}/instances") as response:
             assert response.status == 400
+
+
+async def test_start_with_timeout_waits_for_the_output(served: LocalDurableHost) -> None:
+    hook = f"{served.base_url}/runtime/webhooks/durabletask/orchestrators"
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{hook}/fan_out/wait-1?timeout=10", json=5) as response:
+            assert response.status == 200
+            assert await response.json() == 20
+        served.fast_forward = False
+        async with session.post(f"{hook}/sleeper/wait-2?timeout=0.2", json=3600) as response:
+            assert response.status == 202
+            assert (await response.json())["id"] == "wait-2"
