@@ -81,7 +81,7 @@ def disk_file_get(call: Call) -> Reply:
     return Reply(disk_file(call, row), cost_s=0.003)
 
 
-@method("disk.folder.uploadfile", scopes=SCOPES, write=True, batchable=False, family="feed_images")
+@method("disk.folder.uploadfile", scopes=SCOPES, write=True, family="feed_images")
 def disk_folder_uploadfile(call: Call) -> Reply:
     data = as_map(call.get("data", {}))
     content = as_list(call.get("fileContent"))
