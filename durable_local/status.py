@@ -25,8 +25,10 @@ _HISTORY_NAMES = {
     15: "EventRaised", 16: "ContinueAsNew", 17: "GenericEvent", 18: "HistoryState",
     19: "ExecutionSuspended", 20: "ExecutionResumed",
 }
-# the extension hides the replay bookkeeping events from the public history
-_HIDDEN = {12, 13}
+# the extension hides the replay bookkeeping and folds the "scheduled" events into their completions
+_HIDDEN = {4, 7, 12, 13}
+_SCHEDULING = {4, 7}
+_COMPLETIONS = {5, 6, 8, 9}
 
 
 def _decode(raw: str | None) -> Any:
@@ -39,15 +41,33 @@ def _decode(raw: str | None) -> Any:
 
 
 def public_history(history: list[Event], with_output: bool) -> list[dict[str, Any]]:
-    """History in the management API's readable form (``EventType`` as a name)."""
+    """History in the management API's form.
+
+    As the Functions host shows it: event types by name, ``TaskScheduled`` and
+    ``SubOrchestrationInstanceCreated`` folded into their completion events as ``FunctionName`` and
+    ``ScheduledTime``, results decoded, and results only with ``showHistoryOutput``.
+    """
+    scheduled = {e["EventId"]: e for e in history if e["EventType"] in _SCHEDULING}
     events = []
     for event in history:
-        if event["EventType"] in _HIDDEN:
+        etype = event["EventType"]
+        if etype in _HIDDEN:
             continue
-        item = {k: v for k, v in event.items() if k not in ("IsPlayed", "EventId")}
-        item["EventType"] = _HISTORY_NAMES.get(event["EventType"], str(event["EventType"]))
-        if not with_output:
-            item.pop("Result", None)
+        item: dict[str, Any] = {"EventType": _HISTORY_NAMES.get(etype, str(etype))}
+        if etype == 0:
+            item["FunctionName"] = event.get("Name")
+        if etype in _COMPLETIONS and event.get("TaskScheduledId") in scheduled:
+            origin = scheduled[event["TaskScheduledId"]]
+            item["FunctionName"] = origin.get("Name")
+            item["ScheduledTime"] = origin.get("Timestamp")
+        for key, value in event.items():
+            if key in ("EventType", "EventId", "IsPlayed", "Name") and not (key == "Name" and etype == 15):
+                continue
+            if key == "Result":
+                if with_output:
+                    item["Result"] = _decode(value)
+                continue
+            item[key] = value
         events.append(item)
     return events
 

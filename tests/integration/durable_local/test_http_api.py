@@ -202,7 +202,12 @@ async def test_status_query_flags(served: LocalDurableHost) -> None:
         async with session.get(f"{hook}?showHistory=true&showHistoryOutput=true") as response:
             events = (await response.json())["historyEvents"]
     completed = [e for e in events if e["EventType"] == "TaskCompleted"]
-    assert completed[0]["Result"] == '"Hello x"'
+    assert completed[0]["Result"] == "Hello x"
+    assert completed[0]["FunctionName"] == "sync_hello"
+    assert "ScheduledTime" in completed[0]
+    assert events[0]["EventType"] == "ExecutionStarted"
+    assert events[0]["FunctionName"] == "explode"
+    assert not [e for e in events if e["EventType"] in ("TaskScheduled", "OrchestratorStarted")]
 
 
 async def test_wait_for_completion_from_an_http_function(served: LocalDurableHost) -> None:
