@@ -7,12 +7,12 @@ the local Durable host (``b24migrate host serve``).
 import azure.durable_functions as df
 import azure.functions as func
 
-from activities import extract, load, stream, transform
+from activities import extract, load, transform
 from entities import throttle
 from orchestrators import family, migration
 from starters import delta, migrations
 
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
 
-for blueprint_module in (migrations, delta, migration, family, extract, stream, transform, load, throttle):
+for blueprint_module in (migrations, delta, migration, family, extract, transform, load, throttle):
     app.register_functions(blueprint_module.bp)

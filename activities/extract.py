@@ -1,17 +1,24 @@
-"""``extract_pages`` and ``check_source``: read from the cloud portal, park raw pages in Blob, return names."""
+"""``check_source``, ``extract_pages`` and ``record_watermark``: the activities that read the cloud portal.
+
+``extract_pages`` runs one bounded, resumable step of the source reader (one chained keyset batch of up to
+2,500 records, or the children of the next parents, or the next page of chats or posts), parks the raw records
+in Blob (``raw/<run>/<family>/<step>.json``) and returns only the blob name, counts and the reader's cursor.
+Workgroups get their members attached, feed images their bytes, because the transform does no I/O.
+"""
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import azure.durable_functions as df
 
-from shared.bitrix24.keyset import fetch_keyset_chunk
+from shared.bitrix24.feed import download_object
+from shared.bitrix24.steps import fetch_step
 from shared.contracts import WATERMARK, ExtractInput, ExtractOutput, SourceCheck
-from shared.errors import Permanent
-from shared.families import get_family
+from shared.errors import MigrationError, Permanent
 from shared.services.nested import attach_children
-from shared.services.runtime import get_runtime
+from shared.services.runtime import Runtime, get_runtime
 
 bp = df.Blueprint()
 
@@ -27,39 +34,44 @@ async def check_source(payload: dict[str, Any]) -> dict[str, Any]:
     return SourceCheck(ok=True).model_dump(mode="json")
 
 
+async def _with_content(runtime: Runtime, records: list[dict[str, Any]]) -> None:
+    for record in records:
+        try:
+            content = await download_object(runtime.source, record["OBJECT_ID"])
+            record["CONTENT_B64"] = base64.b64encode(content).decode("ascii")
+        except MigrationError as exc:
+            # the transform dead-letters an image without content, with this reason
+            record["CONTENT_B64"] = ""
+            record["_download_error"] = str(exc)
+
+
 @bp.activity_trigger(input_name="payload")
 async def extract_pages(payload: dict[str, Any]) -> dict[str, Any]:
-    """One ``batch`` request of chained keyset pages; the records go to ``raw/<run>/<family>/<step>.json``."""
+    """One resumable step of the family's reader; the records go to Blob, the cursor back to the orchestrator."""
     inp = ExtractInput.model_validate(payload)
     runtime = get_runtime()
-    spec = get_family(inp.family)
-    delta = {f">{spec.delta_field}": inp.since} if inp.since and spec.delta_field else None
     try:
-        chunk = await fetch_keyset_chunk(
-            runtime.source,
-            spec,
-            inp.after_id,
-            max_pages=runtime.settings.pages_per_request,
-            extra_filter=delta,
-        )
+        step = await fetch_step(runtime.source, inp.family, inp.cursor, max_pages=runtime.settings.pages_per_request,
+                                since=inp.since)
     except Permanent as exc:
-        return ExtractOutput(raw_blob=None, count=0, last_id=inp.after_id, done=True, http_requests=0,
+        return ExtractOutput(raw_blob=None, count=0, cursor=inp.cursor, done=True, http_requests=0,
                              error=str(exc)).model_dump(mode="json")
-    records = chunk.records
-    done = chunk.done
+    records, done = step.records, step.done
     if inp.max_records is not None and len(records) >= inp.max_records:
         records, done = records[: inp.max_records], True
-    children, failures, child_requests = await attach_children(runtime.source, inp.family, records)
-    if failures:
-        await runtime.storage.dead_letter(inp.run_id, inp.family, failures)
+    if inp.family == "feed_images":
+        await _with_content(runtime, records)
+    children, child_failures, child_requests = await attach_children(runtime.source, inp.family, records)
+    failures = [{"sourceId": f"cloud:{inp.family}:parent:{f.parent_id}", "code": f.code, "reason": f.reason}
+                for f in step.failures] + child_failures
+    dead = await runtime.storage.dead_letter(inp.run_id, inp.family, failures) if failures else 0
     blob = None
     if records:
         blob = f"raw/{inp.run_id}/{inp.family}/{inp.step:06d}.json"
         await runtime.storage.put_json(blob, records)
-    last_id = int(records[-1][spec.id_field]) if records else chunk.last_id
     return ExtractOutput(
-        raw_blob=blob, count=len(records), last_id=max(last_id, inp.after_id), done=done,
-        http_requests=chunk.http_requests + child_requests, children=children,
+        raw_blob=blob, count=len(records), cursor=step.cursor, done=done,
+        http_requests=step.http_requests + child_requests, unreadable_parents=dead, children=children,
     ).model_dump(mode="json")
 
 

@@ -15,14 +15,11 @@ from typing import Any
 import azure.durable_functions as df
 from shared.contracts import (
     EXTRACT_PAGES,
-    EXTRACT_STREAM,
     LOAD_BATCH,
     THROTTLE_ENTITY,
     TRANSFORM_RECORDS,
     ExtractInput,
     ExtractOutput,
-    ExtractStreamInput,
-    ExtractStreamOutput,
     FamilyInput,
     LoadInput,
     LoadOutput,
@@ -30,9 +27,7 @@ from shared.contracts import (
     ThrottleState,
     TransformInput,
     TransformOutput,
-    extraction_mode,
 )
-from shared.families import get_family
 
 bp = df.Blueprint()
 
@@ -45,27 +40,25 @@ class FamilyFailed(Exception):
 
 def _run(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[str, Any]]:
     inp = FamilyInput.model_validate(context.get_input())
-    if extraction_mode(get_family(inp.family).paging, inp.family) == "stream":
-        return (yield from _run_stream(context, inp))
     counters = inp.counters.model_copy(update={"state": "running"})
-    after_id, step = inp.after_id, inp.step
+    cursor, step = inp.cursor, inp.step
     throttle_id = df.EntityId(THROTTLE_ENTITY, inp.run_id)
     for _ in range(inp.steps_per_generation):
         remaining = None if inp.test_limit is None else max(inp.test_limit - counters.extracted, 0)
         ext = ExtractOutput.model_validate(
             (yield context.call_activity_with_retry(
                 EXTRACT_PAGES, RETRY,
-                ExtractInput(run_id=inp.run_id, family=inp.family, after_id=after_id, step=step,
+                ExtractInput(run_id=inp.run_id, family=inp.family, cursor=cursor, step=step,
                              since=inp.since, max_records=remaining).model_dump(mode="json"),
             ))
         )
         if ext.error:
             raise FamilyFailed(f"{inp.family}: {ext.error}")
         counters = counters.plus(extracted=ext.count, http_requests=ext.http_requests,
-                                 children_extracted=ext.children)
+                                 children_extracted=ext.children, dead_lettered=ext.unreadable_parents)
         if ext.raw_blob:
             counters = yield from _transform_and_load(context, inp, ext.raw_blob, throttle_id, counters)
-        after_id, step = ext.last_id, step + 1
+        cursor, step = ext.cursor, step + 1
         done = ext.done or (inp.test_limit is not None and counters.extracted >= inp.test_limit)
         if done:
             final = counters.model_copy(update={"state": "done"})
@@ -73,33 +66,9 @@ def _run(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[st
             return final.model_dump(mode="json")
         context.set_custom_status({"family": inp.family, **counters.model_dump(mode="json")})
     context.continue_as_new(
-        inp.model_copy(update={"after_id": after_id, "step": step, "counters": counters}).model_dump(mode="json")
+        inp.model_copy(update={"cursor": cursor, "step": step, "counters": counters}).model_dump(mode="json")
     )
     return counters.model_dump(mode="json")
-
-
-def _run_stream(context: df.DurableOrchestrationContext, inp: FamilyInput) -> Generator[Any, Any, dict[str, Any]]:
-    """A family read whole by one activity; its raw pages are then transformed and loaded one by one."""
-    counters = inp.counters.model_copy(update={"state": "running"})
-    context.set_custom_status({"family": inp.family, **counters.model_dump(mode="json")})
-    ext = ExtractStreamOutput.model_validate(
-        (yield context.call_activity_with_retry(
-            EXTRACT_STREAM, RETRY,
-            ExtractStreamInput(run_id=inp.run_id, family=inp.family, since=inp.since,
-                               max_records=inp.test_limit).model_dump(mode="json"),
-        ))
-    )
-    if ext.error:
-        raise FamilyFailed(f"{inp.family}: {ext.error}")
-    counters = counters.plus(extracted=ext.count, http_requests=ext.http_requests,
-                             dead_lettered=ext.unreadable_parents)
-    throttle_id = df.EntityId(THROTTLE_ENTITY, inp.run_id)
-    for raw_blob in ext.raw_blobs:
-        counters = yield from _transform_and_load(context, inp, raw_blob, throttle_id, counters)
-        context.set_custom_status({"family": inp.family, **counters.model_dump(mode="json")})
-    final = counters.model_copy(update={"state": "done"})
-    context.set_custom_status({"family": inp.family, **final.model_dump(mode="json")})
-    return final.model_dump(mode="json")
 
 
 def _transform_and_load(

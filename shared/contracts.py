@@ -9,13 +9,14 @@ docs/style.md rule 14); a unit test checks each against the registry discovered 
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 # registered durable names (the Python function names in function_app's blueprints)
 MIGRATION_ORCHESTRATOR = "migration_orchestrator"
 FAMILY_ORCHESTRATOR = "family_orchestrator"
 EXTRACT_PAGES = "extract_pages"
-EXTRACT_STREAM = "extract_stream"
 TRANSFORM_RECORDS = "transform_records"
 LOAD_BATCH = "load_batch"
 THROTTLE_ENTITY = "throttle_entity"
@@ -104,8 +105,8 @@ class FamilyInput(Contract):
     test_limit: int | None = None
     since: str | None = None
     steps_per_generation: int = Field(default=20, ge=1)
-    after_id: int = 0
-    """Keyset cursor: every record with a larger id is still to do."""
+    cursor: dict[str, Any] = Field(default_factory=dict)
+    """The source reader's resumable cursor (a few ids and offsets); empty before the first step."""
     step: int = 0
     counters: FamilyCounters = Field(default_factory=FamilyCounters)
 
@@ -113,7 +114,7 @@ class FamilyInput(Contract):
 class ExtractInput(Contract):
     run_id: str
     family: str
-    after_id: int
+    cursor: dict[str, Any] = Field(default_factory=dict)
     step: int
     since: str | None = None
     max_records: int | None = None
@@ -123,36 +124,15 @@ class ExtractOutput(Contract):
     raw_blob: str | None
     """Blob holding the raw records of this step, or ``None`` when the step found none."""
     count: int
-    last_id: int
+    cursor: dict[str, Any]
     done: bool
     http_requests: int
+    unreadable_parents: int = 0
+    """Parents (chats, tasks, authors) whose children could not be read; dead-lettered with the reason."""
     children: int = 0
     """Nested child records attached to the raw parents (see shared.services.nested)."""
     error: str | None = None
     """A permanent failure (auth, scope, access) that must stop the family; redacted text."""
-
-
-class ExtractStreamInput(Contract):
-    run_id: str
-    family: str
-    since: str | None = None
-    max_records: int | None = None
-
-
-class ExtractStreamOutput(Contract):
-    raw_blobs: list[str]
-    """Raw pages in read order; names only (a million records make ~400 names, far below 64 KB)."""
-    count: int
-    http_requests: int
-    unreadable_parents: int = 0
-    """Parents (chats, tasks, posts, authors) whose children could not be read; dead-lettered with the reason."""
-    notes: list[str] = Field(default_factory=list)
-    error: str | None = None
-
-
-def extraction_mode(paging: str, family: str) -> str:
-    """``steps`` for families read along one id cursor (resumable step by step), else ``stream``."""
-    return "steps" if paging == "keyset" and family != "crm_sp_items" else "stream"
 
 
 class SourceCheck(Contract):

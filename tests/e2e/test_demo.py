@@ -38,7 +38,10 @@ def test_tiny_demo_migrates_every_user_once(tmp_path: Path) -> None:
     assert report["media"]["source"] > 0 and report["media"]["ok_ratio"] == 1.0
     # the second run against the same stores creates nothing: every record is a duplicate
     assert report["rerun"]["imported"] == 0
-    assert report["rerun"]["duplicate"] == sum(f["imported"] for f in report["families"].values())
+    # (feed posts are re-scanned at the end of their read, because the feed reorders while it is read; the
+    # re-scan's overlap shows up as duplicates already in the first run)
+    first_seen = sum(f["imported"] + f["duplicate"] for f in report["families"].values())
+    assert report["rerun"]["duplicate"] == first_seen
     assert report["source_requests"]["write_calls"] == 0
     assert report["acceptance"]["passed"] is True
     assert (out / "report.html").read_text().count("PASSED") == 1
