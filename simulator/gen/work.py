@@ -124,7 +124,18 @@ def _crm_common(rng: random.Random, row_id: int, user_ids: list[int], offset_s: 
     }
 
 
+def _multi(rng: random.Random, counter: list[int], name: str) -> dict[str, list[Row]]:
+    """PHONE and EMAIL multi-fields as `crm.*.get` returns them."""
+    counter[0] += 2
+    phone = f"+7 {rng.randint(900, 999)} {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}"
+    return {
+        "PHONE": [{"ID": str(counter[0] - 1), "VALUE_TYPE": "WORK", "VALUE": phone, "TYPE_ID": "PHONE"}],
+        "EMAIL": [{"ID": str(counter[0]), "VALUE_TYPE": "WORK", "VALUE": f"{name}@example.org", "TYPE_ID": "EMAIL"}],
+    }
+
+
 def crm(rng: random.Random, profile: Profile, user_ids: list[int], offset_s: int) -> dict[str, list[Row]]:
+    multi_ids = [0]
     companies: list[Row] = []
     for company_id in range(1, profile.companies + 1):
         row = _crm_common(rng, company_id, user_ids, offset_s)
@@ -141,6 +152,7 @@ def crm(rng: random.Random, profile: Profile, user_ids: list[int], offset_s: int
                 "UF_CRM_INN": str(rng.randint(10**9, 10**10 - 1)),
             }
         )
+        row.update(_multi(rng, multi_ids, f"office{company_id}"))
         companies.append(row)
     contacts: list[Row] = []
     for contact_id in range(1, profile.contacts + 1):
@@ -161,6 +173,7 @@ def crm(rng: random.Random, profile: Profile, user_ids: list[int], offset_s: int
                 "UF_CRM_BIRTHDAY": "",
             }
         )
+        row.update(_multi(rng, multi_ids, texts.translit(f"{who['NAME']}.{who['LAST_NAME']}.{contact_id}")))
         contacts.append(row)
     deals: list[Row] = []
     for deal_id in range(1, profile.deals + 1):

@@ -48,11 +48,23 @@ def terms_of(value: Any, table: Table) -> list[Term]:
 
 
 def project(
-    rows: list[dict[str, Any]], select: Any, id_field: str | None, uf_prefix: str = "UF_"
+    rows: list[dict[str, Any]],
+    select: Any,
+    id_field: str | None,
+    uf_prefix: str = "UF_",
+    explicit: frozenset[str] = frozenset(),
 ) -> list[dict[str, Any]]:
-    """Apply a `select` list with the `*` and `UF_*` masks; the id is always kept. Unknown names are skipped."""
+    """Apply a `select` list with the `*` and `UF_*` masks; the id is always kept. Unknown names are skipped.
+
+    `explicit` fields (CRM multi-fields such as PHONE, EMAIL) come only when named, never through a mask; with no
+    `select` at all the default is `*` plus `UF_*`.
+    """
     fields = [str(f) for f in as_list(select)]
-    if not fields or ("*" in fields and (f"{uf_prefix}*" in fields or uf_prefix == "")):
+    if not fields:
+        if not explicit:
+            return rows
+        fields = ["*", f"{uf_prefix}*"]
+    if not explicit and "*" in fields and (f"{uf_prefix}*" in fields or uf_prefix == ""):
         return rows
     wanted = {f.upper() for f in fields if not f.endswith("*")}
     star = "*" in fields
@@ -64,7 +76,10 @@ def project(
         for key, value in row.items():
             upper = key.upper()
             is_uf = upper.startswith(uf_prefix.upper()) if uf_prefix else False
-            if upper == id_upper or upper in wanted or (star and not is_uf) or (uf_star and is_uf):
+            if upper in explicit:
+                if upper in wanted:
+                    chosen[key] = value
+            elif upper == id_upper or upper in wanted or (star and not is_uf) or (uf_star and is_uf):
                 chosen[key] = value
         result.append(chosen)
     return result

@@ -35,12 +35,26 @@ _CAMEL_SPECIAL = {
     "ORIGIN_ID": "originId",
 }
 _FLOATS = {"OPPORTUNITY", "REVENUE", "TAX_VALUE"}
+# multi-fields: `crm.*.list` returns them only when selected by name; `crm.item.*` folds them into `fm`
+MULTI_FIELDS = frozenset({"PHONE", "EMAIL", "WEB", "IM"})
 
 
 def to_item(row: dict[str, Any], entity_type_id: int) -> dict[str, Any]:
     """A legacy UPPER/string record as `crm.item.*` returns it: camelCase, typed."""
     item: dict[str, Any] = {}
+    multi: list[dict[str, Any]] = []
     for key, value in row.items():
+        if key in MULTI_FIELDS:
+            for entry in value if isinstance(value, list) else []:
+                multi.append(
+                    {
+                        "id": php_intval(entry.get("ID", 0)),
+                        "typeId": key,
+                        "valueType": entry.get("VALUE_TYPE", "WORK"),
+                        "value": entry.get("VALUE", ""),
+                    }
+                )
+            continue
         name = _CAMEL_SPECIAL.get(key, camel(key))
         if key in _FLOATS and isinstance(value, str):
             with contextlib.suppress(ValueError):
@@ -48,6 +62,8 @@ def to_item(row: dict[str, Any], entity_type_id: int) -> dict[str, Any]:
         elif (key == "ID" or key.endswith("_ID") or key.endswith("_BY_ID")) and isinstance(value, str):
             value = int(value) if value.lstrip("-").isdigit() else value
         item[name] = value
+    if multi:
+        item["fm"] = multi
     item["entityTypeId"] = entity_type_id
     return item
 
@@ -57,7 +73,7 @@ def _legacy_list(call: Call, family: str) -> Reply:
     table = call.portal.table(family)
     order = order_of(params.get("ORDER"), table)
     page = table.query(terms_of(params.get("FILTER"), table), order, php_intval(params.get("START", 0)), old_style=True)
-    rows = project(page.rows, params.get("SELECT"), "ID")
+    rows = project(page.rows, params.get("SELECT"), "ID", explicit=MULTI_FIELDS)
     return Reply(rows, page.next, page.total, page_cost(page))
 
 
@@ -161,7 +177,11 @@ def crm_item_list(call: Call) -> Reply:
     order = order_of(call.get("order"), table)
     page = table.query(terms_of(call.get("filter"), table), order, php_intval(call.get("start", 0)))
     select = call.get("select")
-    rows = page.rows if select in (None, "", []) else project(page.rows, select, "id", uf_prefix="")
+    if select in (None, "", []):
+        # without a select, multi-fields (`fm`) are left out: they come with `'*'` or by name
+        rows = [{k: v for k, v in r.items() if k != "fm"} if "fm" in r else r for r in page.rows]
+    else:
+        rows = project(page.rows, select, "id", uf_prefix="")
     return Reply({"items": rows}, page.next, page.total, page_cost(page))
 
 

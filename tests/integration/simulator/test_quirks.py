@@ -124,3 +124,18 @@ async def test_bad_input_never_500(sim: Any) -> None:
         response = await client.post(f"{W}/user.get", data=body, headers={"Content-Type": ctype})
         assert response.status in (200, 400), (body, await response.text())
         await response.json()
+
+
+async def test_crm_multi_fields_only_when_named(sim: Any) -> None:
+    client = await sim()
+    default = (await (await client.post(f"{W}/crm.contact.list", json={})).json())["result"][0]
+    masked = (await (await client.post(f"{W}/crm.contact.list", json={"select": ["*", "UF_*"]})).json())["result"][0]
+    named = (await (await client.post(f"{W}/crm.contact.list", json={"select": ["ID", "PHONE"]})).json())["result"][0]
+    assert "PHONE" not in default and "PHONE" not in masked and "UF_CRM_BIRTHDAY" in masked
+    assert set(named) == {"ID", "PHONE"} and named["PHONE"][0]["TYPE_ID"] == "PHONE"
+    full = (await (await client.post(f"{W}/crm.contact.get", json={"id": named["ID"]})).json())["result"]
+    assert full["EMAIL"][0]["VALUE"].endswith("@example.org")
+    items = await (await client.post(f"{W}/crm.item.list", json={"entityTypeId": 3})).json()
+    assert "fm" not in items["result"]["items"][0]
+    star = await (await client.post(f"{W}/crm.item.list", json={"entityTypeId": 3, "select": ["*"]})).json()
+    assert {f["typeId"] for f in star["result"]["items"][0]["fm"]} == {"PHONE", "EMAIL"}
