@@ -122,12 +122,12 @@ def run_migration(host_url: str, body: dict[str, Any], label: str, timeout_s: fl
 
 
 async def _validate(stack: Stack, families: list[str]) -> tuple[
-        dict[str, tuple[int, int]], dict[str, tuple[int, int]], dict[str, str]]:
+        dict[str, tuple[int, int]], dict[str, tuple[int, int]], dict[str, str], tuple[int, int]]:
     """Counts through the portals' REST APIs; where a portal cannot be counted that way (a chat the
     webhook user is not in), the simulators' control route answers and the report says so."""
     from shared.bitrix24.client import Bitrix24Client
     from shared.errors import MigrationError
-    from shared.validation import count_family, sample_users
+    from shared.validation import check_references, count_family, sample_users
 
     _, sim_source = request_json("GET", f"{stack.source_url}/_sim/counts")
     _, sim_target = request_json("GET", f"{stack.target_url}/_sim/counts")
@@ -143,7 +143,8 @@ async def _validate(stack: Stack, families: list[str]) -> tuple[
                 counts[family] = (int(sim_source.get(family, 0)), int(sim_target.get(family, 0)))
                 how[family] = "simulator"
         samples = {"users": await sample_users(source, target)} if "users" in families else {}
-    return counts, samples, how
+        references = await check_references(target, families)
+    return counts, samples, how, references
 
 
 def demo(
@@ -179,12 +180,12 @@ def demo(
                 "imported": sum(int(c.get("imported", 0)) for c in again.values()),
                 "duplicate": sum(int(c.get("duplicate", 0)) for c in again.values()),
             }
-        counts, samples, how = asyncio.run(_validate(stack, sorted(run_families)))
+        counts, samples, how, references = asyncio.run(_validate(stack, sorted(run_families)))
         extra["counted_by"] = how
         media = counts.get("feed_images", (0, 0))
         report = build_report(run_id=first["instanceId"], duration_s=duration, counts=counts,
                               run_families=run_families, source_stats=source_stats or {}, samples=samples,
-                              media=media, extra=extra)
+                              media=media, references=references, extra=extra)
         if rerun:
             report["acceptance"]["rerun_imports_nothing"] = extra["rerun"]["imported"] == 0
             report["acceptance"]["passed"] = all(v for k, v in report["acceptance"].items() if k != "passed")

@@ -78,3 +78,40 @@ async def sample_users(source: Bitrix24Client, target: Bitrix24Client, limit: in
         ):
             mismatches += 1
     return sampled, mismatches
+
+
+# child family → (reference field, referenced family); 0 or empty means "no link" in Bitrix24
+REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
+    "tasks": (("RESPONSIBLE_ID", "users"), ("CREATED_BY", "users"), ("GROUP_ID", "groups")),
+    "crm_contacts": (("COMPANY_ID", "crm_companies"),),
+    "crm_deals": (("COMPANY_ID", "crm_companies"), ("CONTACT_ID", "crm_contacts"), ("ASSIGNED_BY_ID", "users")),
+}
+
+
+async def check_references(target: Bitrix24Client, families: list[str]) -> tuple[int, int]:
+    """Read the migrated records back from the target and check that every link points at a record there.
+
+    Returns:
+        (links checked, orphans found).
+    """
+    ids: dict[str, set[str]] = {}
+
+    async def ids_of(family: str) -> set[str]:
+        if family not in ids:
+            ids[family] = set(await parent_ids(target, family))
+        return ids[family]
+
+    checked = orphans = 0
+    for family, links in REFERENCES.items():
+        if family not in families:
+            continue
+        async for group in stream_family(target, family):
+            for record in group:
+                for field, referenced in links:
+                    value = str(record.get(field) or "0")
+                    if value in ("0", ""):
+                        continue
+                    checked += 1
+                    if value not in await ids_of(referenced):
+                        orphans += 1
+    return checked, orphans

@@ -35,6 +35,7 @@ def test_tiny_demo_migrates_every_user_once(tmp_path: Path) -> None:
     for name, family in report["families"].items():
         assert family["source"] == family["target"] + family["dead_lettered"], name
         assert family["dead_lettered"] == family["unreadable"], name
+    assert report["references"]["checked"] > 0 and report["references"]["orphans"] == 0
     assert report["media"]["source"] > 0 and report["media"]["ok_ratio"] == 1.0
     # the second run against the same stores creates nothing: every record is a duplicate
     assert report["rerun"]["imported"] == 0
