@@ -7,12 +7,14 @@ the local Durable host (``b24migrate host serve``).
 import azure.durable_functions as df
 import azure.functions as func
 
-from activities import extract, load, transform
+from activities import extract, load, transform, validate
 from entities import throttle
-from orchestrators import family, migration
+from orchestrators import family, migration, validation
 from starters import delta, migrations
 
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
 
-for blueprint_module in (migrations, delta, migration, family, extract, transform, load, throttle):
+for blueprint_module in (
+    migrations, delta, migration, family, validation, extract, transform, load, validate, throttle,
+):
     app.register_functions(blueprint_module.bp)

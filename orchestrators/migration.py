@@ -17,10 +17,12 @@ from shared.contracts import (
     NESTED_FAMILIES,
     PHASES,
     RECORD_WATERMARK,
+    VALIDATION_ORCHESTRATOR,
     FamilyCounters,
     FamilyInput,
     MigrationInput,
     SourceCheck,
+    ValidationInput,
 )
 from shared.transforms import TRANSFORMS
 
@@ -36,13 +38,14 @@ def families_of(inp: MigrationInput) -> list[str]:
     if inp.families:
         order = [f for phase in PHASES.values() for f in phase]
         return [f for f in order if f in inp.families]
-    if inp.phase in ("all", "delta"):
+    if inp.phase in ("all", "delta", "validate"):
         return [f for phase in PHASES.values() for f in phase]
     return list(PHASES.get(inp.phase, ()))
 
 
 def _run(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[str, Any]]:
     inp = MigrationInput.model_validate(context.get_input())
+    started = context.current_utc_datetime
     families = families_of(inp)
     children = {child: parent for parent, child in NESTED_FAMILIES.items()}
     summary: dict[str, Any] = {
@@ -55,7 +58,7 @@ def _run(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[st
     check = SourceCheck.model_validate((yield context.call_activity(CHECK_SOURCE, {})))
     if not check.ok:
         raise MigrationFailed(f"source portal check failed: {check.error}")
-    for family in families:
+    for family in families if inp.phase != "validate" else []:
         if family not in TRANSFORMS:
             continue
         context.set_custom_status({"phase": inp.phase, "current": family, "families": summary})
@@ -72,8 +75,22 @@ def _run(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[st
     if inp.started_at and inp.phase in ("all", "delta") and not inp.families and inp.test_limit is None:
         # only a complete run moves the watermark, and only after every family succeeded
         yield context.call_activity(RECORD_WATERMARK, {"since": inp.started_at})
+    report: dict[str, Any] | None = None
+    if inp.test_limit is None:
+        # a partial (test_limit) run cannot match the source's counts, so only complete runs are validated
+        context.set_custom_status({"phase": inp.phase, "current": "validation", "families": summary})
+        migrated = {f: c for f, c in summary.items() if c.get("state") != "not_supported"}
+        report = yield context.call_sub_orchestrator(
+            VALIDATION_ORCHESTRATOR,
+            ValidationInput(
+                run_id=inp.run_id, families=list(migrated),
+                counters=migrated if inp.phase != "validate" else {},
+                duration_s=(context.current_utc_datetime - started).total_seconds(),
+            ).model_dump(mode="json"),
+            f"{inp.run_id}:validation",
+        )
     context.set_custom_status({"phase": inp.phase, "current": "done", "families": summary})
-    return {"run_id": inp.run_id, "phase": inp.phase, "families": summary}
+    return {"run_id": inp.run_id, "phase": inp.phase, "families": summary, "report": report}
 
 
 @bp.orchestration_trigger(context_name="context")

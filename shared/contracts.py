@@ -22,6 +22,9 @@ LOAD_BATCH = "load_batch"
 THROTTLE_ENTITY = "throttle_entity"
 CHECK_SOURCE = "check_source"
 RECORD_WATERMARK = "record_watermark"
+VALIDATION_ORCHESTRATOR = "validation_orchestrator"
+VALIDATE_FAMILY = "validate_family"
+WRITE_REPORT = "write_report"
 DELTA_INSTANCE_ID = "delta-singleton"
 WATERMARK = "migration"
 
@@ -194,3 +197,28 @@ class ThrottleReport(Contract):
     family: str
     throttled: int = 0
     items: int = 0
+
+
+class ValidationInput(Contract):
+    """Input of ``validation_orchestrator``: the run, its families and their counters."""
+
+    run_id: str
+    families: list[str]
+    counters: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    duration_s: float = 0.0
+
+
+class FamilyCount(Contract):
+    """One family counted on both sides; ``None`` where a side could not be counted (``error`` says why)."""
+
+    family: str
+    source: int | None = None
+    target: int | None = None
+    error: str | None = None
+
+
+class ReportInput(Contract):
+    run_id: str
+    counts: list[FamilyCount]
+    counters: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    duration_s: float = 0.0

@@ -30,7 +30,7 @@ from shared.contracts import (
 bp = df.Blueprint()
 
 FAMILIES = tuple(f for phase in PHASES.values() for f in phase)
-STARTABLE_PHASES = ("all", *PHASES, "delta")
+STARTABLE_PHASES = ("all", *PHASES, "delta", "validate")
 
 
 class StartBody(BaseModel):

@@ -63,6 +63,15 @@ class StorageServices:
         blob = self._blob.get_blob_client(self._container_name, name)
         await blob.upload_blob(data, overwrite=True)
 
+    async def put_text(self, name: str, text: str, content_type: str = "text/html; charset=utf-8") -> None:
+        """Write (or overwrite) one text blob, e.g. the HTML report."""
+        await self.ensure()
+        from azure.storage.blob import ContentSettings
+
+        blob = self._blob.get_blob_client(self._container_name, name)
+        await blob.upload_blob(text.encode("utf-8"), overwrite=True,
+                               content_settings=ContentSettings(content_type=content_type))
+
     async def get_json(self, name: str) -> Any:
         """Read one JSON blob.
 
