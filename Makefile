@@ -47,7 +47,7 @@ bench: install ## heavier benchmarks (JSON lines; results go to docs/benchmarks.
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 requirements: install ## pinned requirements.txt for the Functions build
-	$(BIN)/pip freeze --exclude-editable | grep -v -E '^(pytest|ruff|mypy|aioresponses|pluggy|iniconfig)' > requirements.txt
+	$(BIN)/python tests/unit/bicep/bicep_requirements.py > requirements.txt
 
 clean: ## remove build and demo output (keeps .venv and node_modules)
 	rm -rf out .mypy_cache .ruff_cache

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LimitsProfile = Literal["standard", "enterprise", "box", "off"]
@@ -43,6 +43,17 @@ class Settings(BaseSettings):
     idmap_table: str = Field(default="idmap", alias="B24_IDMAP_TABLE")
     deadletter_queue: str = Field(default="migration-deadletters", alias="B24_DEADLETTER_QUEUE")
 
+    @field_validator("source_webhook_url", "gateway_url", "target_read_webhook_url", mode="after")
+    @classmethod
+    def _resolved(cls, value: SecretStr | None) -> SecretStr | None:
+        # an app setting whose Key Vault reference Azure could not resolve arrives as the literal reference
+        if value is not None and value.get_secret_value().lstrip().startswith("@Microsoft.KeyVault("):
+            raise ValueError(
+                "is an unresolved Key Vault reference: grant the app's identity 'Key Vault Secrets User' "
+                "and check the secret name"
+            )
+        return value
+
 
 def _from_key_vault(settings: Settings) -> Settings:
     """Replace the webhook secrets with Key Vault values (secret names ``b24-source-webhook-url`` etc.)."""
@@ -58,7 +69,7 @@ def _from_key_vault(settings: Settings) -> Settings:
     ):
         try:
             value = client.get_secret(name).value
-        except Exception:  # noqa: BLE001 - an absent optional secret keeps the app-setting value
+        except Exception:
             value = None
         if value:
             updates[field] = SecretStr(value)
