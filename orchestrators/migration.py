@@ -37,7 +37,9 @@ def families_of(inp: MigrationInput) -> list[str]:
     """The families a run covers, in dependency order."""
     if inp.families:
         order = [f for phase in PHASES.values() for f in phase]
-        return [f for f in order if f in inp.families]
+        # a nested child family (group members) travels with its parent, so it is always reported with it
+        wanted = set(inp.families) | {child for parent, child in NESTED_FAMILIES.items() if parent in inp.families}
+        return [f for f in order if f in wanted]
     if inp.phase in ("all", "delta", "validate"):
         return [f for phase in PHASES.values() for f in phase]
     return list(PHASES.get(inp.phase, ()))
