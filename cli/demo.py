@@ -12,21 +12,19 @@ from __future__ import annotations
 import json
 import secrets
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn
 
 from cli.http import request_json
 from cli.processes import Child, cli_command, free_port, start, start_azurite, wait_http
+from cli.progress import follow
 from shared.report import build_report, render_html
 from shared.storage.connection import azurite_connection_string
 
 console = Console(stderr=True)
-TERMINAL = ("Completed", "Failed", "Terminated", "Canceled")
 
 
 class Stack:
@@ -96,29 +94,7 @@ def run_migration(host_url: str, body: dict[str, Any], label: str, timeout_s: fl
     status, started = request_json("POST", f"{host_url}/api/migrations/all", body)
     if status != 202 or not isinstance(started, dict):
         raise RuntimeError(f"starter answered {status}: {started}")
-    run_id = started["id"]
-    deadline = time.monotonic() + timeout_s
-    tasks: dict[str, Any] = {}
-    with Progress(TextColumn("{task.description:<24}"), BarColumn(), TextColumn("{task.fields[info]}"),
-                  console=console, transient=False) as progress:
-        while True:
-            _, state = request_json("GET", f"{host_url}/api/migrations/{run_id}")
-            if isinstance(state, dict):
-                for family, c in (state.get("families") or {}).items():
-                    if c.get("state") == "not_supported":
-                        continue
-                    info = (f"{c.get('state')}: extracted {c.get('extracted', 0)}, imported {c.get('imported', 0)}"
-                            f", duplicate {c.get('duplicate', 0)}, failed {c.get('failed', 0)}")
-                    done = c.get("state") == "done"
-                    if family not in tasks:
-                        tasks[family] = progress.add_task(f"{label} {family}", total=1, info=info)
-                    progress.update(tasks[family], completed=1 if done else 0, info=info)
-                if state.get("runtimeStatus") in TERMINAL:
-                    return state
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"run {run_id} did not finish within {timeout_s:.0f}s")
-            time.sleep(0.5)
-
+    return follow(host_url, started["id"], console, label=f"{label} ", timeout_s=timeout_s)
 
 
 def _final_report(state: dict[str, Any], source_stats: dict[str, Any], profile: str | None) -> dict[str, Any]:

@@ -29,7 +29,12 @@ async def _serve(settings: GatewaySettings, host: str, port: int) -> None:
     # bind the socket ourselves so port 0 resolves to the real port before we announce it
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        await runner.cleanup()
+        raise SystemExit(f"gateway: cannot listen on {host}:{port}: {exc.strerror}") from None
     site = web.SockSite(runner, sock)
     await site.start()
     print(f"listening on http://{host}:{sock.getsockname()[1]}", flush=True)

@@ -7,6 +7,7 @@ wires them together so that ``b24migrate --help`` lists every surface of docs/co
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 
 import typer
 
@@ -27,23 +28,23 @@ _COMMANDS = (
 )
 
 
+def _import(module_name: str) -> ModuleType | None:
+    """The room's CLI module, or ``None`` when that room ships none (a broken import still raises)."""
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        return None
+
+
 def _mount() -> None:
     for module_name, group in _GROUPS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        app.add_typer(module.app, name=group)
+        if (module := _import(module_name)) is not None:
+            app.add_typer(module.app, name=group)
     for module_name, func_name, command in _COMMANDS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        app.command(command)(getattr(module, func_name))
+        if (module := _import(module_name)) is not None:
+            app.command(command)(getattr(module, func_name))
 
 
 @app.command()

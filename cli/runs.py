@@ -7,10 +7,8 @@ Errors from the API are printed as they came, with a non-zero exit status.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +16,9 @@ import typer
 from rich.console import Console
 
 from cli.http import request_json
+from cli.progress import follow
 
 console = Console(stderr=True)
-TERMINAL = ("Completed", "Failed", "Terminated", "Canceled")
 MGMT = "runtime/webhooks/durabletask/instances"
 
 
@@ -58,20 +56,14 @@ def status(instance_id: str, host: str | None = typer.Option(None, help="Functio
 
 def watch(instance_id: str, host: str | None = typer.Option(None, help="Function app base URL."),
           interval: float = typer.Option(1.0, help="Seconds between polls.")) -> None:
-    """Follow a run until it ends, one line per family and poll."""
-    while True:
-        code, payload = request_json("GET", f"{_host(host)}/api/migrations/{instance_id}")
-        if code != 200 or not isinstance(payload, dict):
-            _print(payload)
-            raise typer.Exit(1)
-        for family, c in (payload.get("families") or {}).items():
-            console.print(f"{family:<20} {c.get('state', ''):<14} extracted {c.get('extracted', 0):>8} "
-                          f"imported {c.get('imported', 0):>8} duplicate {c.get('duplicate', 0):>8} "
-                          f"failed {c.get('failed', 0):>6}")
-        if payload.get("runtimeStatus") in TERMINAL:
-            console.print(f"run {instance_id}: {payload['runtimeStatus']}")
-            raise typer.Exit(0 if payload["runtimeStatus"] == "Completed" else 1)
-        time.sleep(interval)
+    """Follow a run until it ends, with a progress bar per family."""
+    try:
+        state = follow(_host(host), instance_id, console, interval_s=interval)
+    except RuntimeError as exc:
+        console.print(str(exc))
+        raise typer.Exit(1) from None
+    console.print(f"run {instance_id}: {state['runtimeStatus']}")
+    raise typer.Exit(0 if state["runtimeStatus"] == "Completed" else 1)
 
 
 def _manage(instance_id: str, action: str, reason: str, host: str | None) -> None:
@@ -99,36 +91,28 @@ def validate(
     out: Path = typer.Option(Path("out/validate"), help="Where report.json and report.html go."),
     host: str | None = typer.Option(None, help="Function app base URL."),
 ) -> None:
-    """Compare source and target for a finished run and write the report (needs the B24_* settings)."""
-    from shared.config import get_settings
-    from shared.report import build_report, render_html
+    """Write the run's validation report; a run without one is validated now (phase ``validate``)."""
+    from shared.report import render_html
 
-    code, state = request_json("GET", f"{_host(host)}/api/migrations/{run}")
+    base = _host(host)
+    code, state = request_json("GET", f"{base}/api/migrations/{run}")
     if code != 200 or not isinstance(state, dict):
         _print(state)
         raise typer.Exit(1)
-    families = {f: c for f, c in (state.get("families") or {}).items() if c.get("state") != "not_supported"}
-    settings = get_settings()
-    if settings.source_webhook_url is None or settings.target_read_webhook_url is None:
-        console.print("set B24_SOURCE_WEBHOOK_URL and B24_TARGET_READ_WEBHOOK_URL to validate")
-        raise typer.Exit(2)
-    counts, samples = asyncio.run(_counts(settings.source_webhook_url.get_secret_value(),
-                                          settings.target_read_webhook_url.get_secret_value(), sorted(families)))
-    report = build_report(run_id=run, duration_s=0.0, counts=counts, run_families=families, source_stats={},
-                          samples=samples)
+    report = (state.get("output") or {}).get("report")
+    if not isinstance(report, dict):
+        code, started = request_json("POST", f"{base}/api/migrations/validate", {})
+        if code != 202 or not isinstance(started, dict):
+            _print(started)
+            raise typer.Exit(1)
+        done = follow(base, started["id"], console, label="validate ")
+        report = (done.get("output") or {}).get("report")
+        if not isinstance(report, dict):
+            console.print(f"validation run {started['id']} ended {done.get('runtimeStatus')}: {done.get('error')}")
+            raise typer.Exit(1)
+        report["validated_run"] = run
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     (out / "report.html").write_text(render_html(report))
     _print(report["acceptance"])
     raise typer.Exit(0 if report["acceptance"]["passed"] else 1)
-
-
-async def _counts(source_url: str, target_url: str, families: list[str]) -> tuple[
-        dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
-    from shared.bitrix24.client import Bitrix24Client
-    from shared.validation import count_family, sample_users
-
-    async with Bitrix24Client(source_url) as source, Bitrix24Client(target_url, limits="off") as target:
-        counts = {f: (await count_family(source, f), await count_family(target, f)) for f in families}
-        samples = {"users": await sample_users(source, target)} if "users" in families else {}
-    return counts, samples

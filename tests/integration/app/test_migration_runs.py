@@ -6,6 +6,9 @@ and never the code; ``test_limit`` bounds a run; the progress API answers 404 an
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -60,3 +63,27 @@ def test_progress_api_errors(stack: Stack) -> None:
     assert status == 404 and "run-doesnotexist" in body["error"]
     status, body = request_json("POST", f"{stack.host_url}/api/migrations/everything", {})
     assert status == 400 and "unknown phase" in body["error"]
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True, timeout=300,
+                          check=False)
+
+
+def test_cli_start_watch_status_validate(stack: Stack, tmp_path: Path) -> None:
+    started = _cli("start", "users", "--host", stack.host_url)
+    assert started.returncode == 0, started.stderr
+    run_id = json.loads(started.stdout)["id"]
+    watched = _cli("watch", run_id, "--host", stack.host_url, "--interval", "0.2")
+    assert watched.returncode == 0, watched.stderr
+    assert "users" in watched.stderr and "Completed" in watched.stderr
+    status = _cli("status", run_id, "--host", stack.host_url)
+    body = json.loads(status.stdout)
+    assert body["runtimeStatus"] == "Completed" and body["families"]["users"]["state"] == "done"
+    validated = _cli("validate", "--run", run_id, "--out", str(tmp_path / "v"), "--host", stack.host_url)
+    report = json.loads((tmp_path / "v" / "report.json").read_text())
+    _, counts = request_json("GET", f"{stack.source_url}/_sim/counts")
+    assert report["run_id"] == run_id and report["families"]["users"]["source"] == counts["users"]
+    assert validated.returncode == (0 if report["acceptance"]["passed"] else 1)
+    missing = _cli("status", "run-nope", "--host", stack.host_url)
+    assert missing.returncode == 1 and "run-nope" in missing.stdout
