@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -88,3 +89,26 @@ def test_cli_start_watch_status_validate(stack: Stack, tmp_path: Path) -> None:
     assert validated.returncode == (0 if report["acceptance"]["passed"] else 1)
     missing = _cli("status", "run-nope", "--host", stack.host_url)
     assert missing.returncode == 1 and "run-nope" in missing.stdout
+
+
+def test_delta_timer_runs_a_singleton_delta_from_the_watermark(stack: Stack) -> None:
+    # before any complete run there is no watermark: a tick starts nothing
+    status, _ = request_json("POST", f"{stack.host_url}/admin/functions/delta_timer", {})
+    assert status in (200, 202)
+    code, _ = request_json("GET", f"{stack.host_url}/api/migrations/delta-singleton")
+    assert code == 404
+    full = run_migration(stack.host_url, {}, "full", timeout_s=300)
+    assert full["runtimeStatus"] == "Completed"
+    status, _ = request_json("POST", f"{stack.host_url}/admin/functions/delta_timer", {})
+    assert status in (200, 202)
+    deadline = time.monotonic() + 120
+    while True:
+        code, delta = request_json("GET", f"{stack.host_url}/api/migrations/delta-singleton")
+        if code == 200 and delta["runtimeStatus"] in ("Completed", "Failed"):
+            break
+        assert time.monotonic() < deadline, delta
+        time.sleep(0.3)
+    assert delta["runtimeStatus"] == "Completed", delta.get("error")
+    assert delta["phase"] == "delta"
+    # nothing changed in the source since the full run started, so the delta imports nothing
+    assert sum(c.get("imported", 0) for c in delta["families"].values()) == 0
