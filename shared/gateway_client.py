@@ -15,12 +15,12 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import aiohttp
 from pydantic import SecretStr
 
 from shared.errors import MigrationError, Permanent, Transient
+from shared.redaction import redact
 
 _RETRIES = 6
 
@@ -35,15 +35,6 @@ class GatewayUnavailable(GatewayError, Transient):
 
 class GatewayRejected(GatewayError, Permanent):
     """The gateway refused the batch as a whole (403, 400, 413, 409)."""
-
-
-def redact_gateway_url(url: str) -> str:
-    """``https://host/webhook/9001/<code>/`` → ``https://host/webhook/9001/***/``."""
-    parts = urlsplit(url)
-    segments = parts.path.strip("/").split("/")
-    if len(segments) >= 3 and segments[0] == "webhook":
-        segments[2] = "***"
-    return f"{parts.scheme}://{parts.netloc}/" + "/".join(segments) + "/"
 
 
 @dataclass
@@ -88,7 +79,7 @@ class GatewayClient:
         self._max_wait_s = max_wait_s
 
     def __repr__(self) -> str:
-        return f"GatewayClient({redact_gateway_url(self._base)!r})"
+        return f"GatewayClient({redact(self._base)!r})"
 
     async def send(
         self, method: str, items: Sequence[dict[str, Any]], *, scope: str, test_limit: int | None = None
@@ -111,7 +102,7 @@ class GatewayClient:
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         headers = {"Content-Type": "application/json", "X-Idempotency-Key": idempotency_key(scope, method, body)}
         result = GatewayResult()
-        where = redact_gateway_url(self._base)
+        where = redact(self._base)
         last = ""
         for attempt in range(_RETRIES):
             try:
