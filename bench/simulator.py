@@ -66,6 +66,17 @@ async def _read(base: str, method: str, seconds: float) -> dict[str, Any]:
     }
 
 
+def _peak_rss_mb(pid: int) -> float | None:
+    """The simulator process's peak resident set (Linux `VmHWM`), or None elsewhere."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", default="medium")
@@ -102,6 +113,7 @@ def main() -> None:
         startup = time.perf_counter() - started
         base = line.removeprefix("listening on ")
         result = asyncio.run(_read(base, args.method, args.seconds))
+        result["server_peak_rss_mb"] = _peak_rss_mb(process.pid)
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import gc
 import hmac
 import json
 import time
@@ -42,7 +43,16 @@ def build_portal(settings: SimSettings) -> Portal:
     elif settings.mode == "source":
         from simulator.gen.build import populate
 
-        populate(portal, settings.profile, settings.seed)
+        # generated records live for the whole process: the cyclic GC would rescan millions of them while they are
+        # built and on every later full collection, so it is paused while building and they are frozen after
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            populate(portal, settings.profile, settings.seed)
+        finally:
+            gc.freeze()
+            if was_enabled:
+                gc.enable()
     return portal
 
 

@@ -161,6 +161,17 @@ class Table:
                 rest.append(term)
         return lo, hi, only, rest
 
+    def _walk(self, lo: int, hi: int, check: Callable[[Row], bool] | None, descending: bool, size: int) -> list[Row]:
+        rows = self._rows
+        page: list[Row] = []
+        for index in range(hi - 1, lo - 1, -1) if descending else range(lo, hi):
+            row = rows[index]
+            if check is None or check(row):
+                page.append(row)
+                if len(page) >= size:
+                    break
+        return page
+
     def query(
         self,
         terms: list[Term],
@@ -188,12 +199,22 @@ class Table:
                     for i in sorted(only)
                     if i in self._by_id and lo <= bisect.bisect_left(self._ids, i) < hi
                 ]
+            elif not counted and _by_id(order, self.id_field):
+                # the keyset page (`start=-1`, `>ID`, id order): walk the index range, never copy the table
+                return Page(
+                    self._walk(lo, hi, combine(rest), bool(order and order[0][1]), page_size),
+                    None,
+                    0,
+                    False,
+                    0,
+                    len(self._rows),
+                )
             else:
                 candidates = self._rows if (lo, hi) == (0, len(self._ids)) else self._rows[lo:hi]
         else:
             candidates, rest = rows, terms
         check = combine(rest)
-        by_id_only = not order or (len(order) == 1 and self.id_field and order[0][0].lower() == self.id_field.lower())
+        by_id_only = _by_id(order, self.id_field)
         descending = bool(order and order[0][1]) if by_id_only else False
         if by_id_only:
             sequence: Iterable[Row] = reversed(candidates) if descending else candidates
@@ -242,3 +263,8 @@ def _finish(page: list[Row], total: int, offset: int, page_size: int, old_style:
     more = offset + len(page) < total if not old_style else offset + page_size < total
     following = (offset + len(page) if not old_style else offset + page_size) if more else None
     return Page(page, following, total, True, offset, size)
+
+
+def _by_id(order: list[tuple[str, bool]], id_field: str | None) -> bool:
+    """True when the requested order is the id alone (or nothing, which means id ascending)."""
+    return not order or (len(order) == 1 and bool(id_field) and order[0][0].lower() == (id_field or "").lower())

@@ -68,18 +68,30 @@ def project(
         return rows
     wanted = {f.upper() for f in fields if not f.endswith("*")}
     star = "*" in fields
-    uf_star = f"{uf_prefix}*" in fields
+    uf_star = f"{uf_prefix}*" in fields or uf_prefix == ""
     id_upper = (id_field or "").upper()
+    uf_upper = uf_prefix.upper()
+    decided: dict[str, bool] = {}
+
+    def keep(key: str) -> bool:
+        # decided once per field name and request, not once per row
+        upper = key.upper()
+        if upper in explicit:
+            return upper in wanted
+        is_uf = bool(uf_upper) and upper.startswith(uf_upper)
+        return upper == id_upper or upper in wanted or (star and not is_uf) or (uf_star and is_uf)
+
     result: list[dict[str, Any]] = []
     for row in rows:
+        if star and uf_star and explicit.isdisjoint(row):
+            result.append(row)
+            continue
         chosen: dict[str, Any] = {}
         for key, value in row.items():
-            upper = key.upper()
-            is_uf = upper.startswith(uf_prefix.upper()) if uf_prefix else False
-            if upper in explicit:
-                if upper in wanted:
-                    chosen[key] = value
-            elif upper == id_upper or upper in wanted or (star and not is_uf) or (uf_star and is_uf):
+            verdict = decided.get(key)
+            if verdict is None:
+                verdict = decided[key] = keep(key)
+            if verdict:
                 chosen[key] = value
         result.append(chosen)
     return result
