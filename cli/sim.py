@@ -69,6 +69,8 @@ def serve(
 ) -> None:
     """Serve a simulated Bitrix24 portal on 127.0.0.1 until SIGTERM/SIGINT."""
     user_id, code = _webhook(webhook)
+    if fixture is not None and not fixture.is_file():
+        raise typer.BadParameter(f"fixture not found: {fixture}", param_hint="--fixture")
     try:
         settings = SimSettings(
             profile=profile,
@@ -86,6 +88,10 @@ def serve(
         raise typer.BadParameter(str(exc)) from None
     try:
         asyncio.run(_run(settings, port))
+    except ValueError as exc:
+        # a fixture that is not JSON, or not an object of families
+        print(f"cannot load the portal: {exc}", file=sys.stderr, flush=True)
+        raise typer.Exit(2) from None
     except OSError as exc:
         print(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}", file=sys.stderr, flush=True)
         raise typer.Exit(2) from None

@@ -86,6 +86,8 @@ class Portal:
 
     def load(self, data: dict[str, Any]) -> None:
         """Load a fixture (contracts.md §3); unknown families are ignored, unknown fields kept."""
+        if not isinstance(data, dict):
+            raise ValueError("a fixture is one JSON object whose keys are family names")
         for name, rows in data.items():
             if name in self.tables and isinstance(rows, list):
                 for row in rows:

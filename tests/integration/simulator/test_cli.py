@@ -46,7 +46,14 @@ def test_serve_prints_ready_line_and_stops_on_sigterm() -> None:
 
 
 def test_serve_rejects_bad_options_without_echoing_secrets() -> None:
-    for extra in (["--limits", "fast"], ["--webhook", "x/secretcode"], ["--faults", "503:2"], ["--mode", "both"]):
+    for extra in (
+        ["--limits", "fast"],
+        ["--webhook", "x/secretcode"],
+        ["--faults", "503:2"],
+        ["--mode", "both"],
+        ["--fixture", "/nonexistent/portal.json"],
+        ["--fixture", __file__],
+    ):
         done = subprocess.run(
             [sys.executable, "-c", "from cli.sim import app; app()", "serve", "--port", "0", *extra],
             capture_output=True,
