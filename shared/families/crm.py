@@ -12,13 +12,15 @@ from __future__ import annotations
 from shared.families.spec import FamilySpec
 
 _WIDE = ("*", "UF_*")
+# phones and e-mails are multi-fields: the legacy list methods return them only when named in select
+_WITH_CONTACT_DATA = (*_WIDE, "PHONE", "EMAIL")
 
 CRM_COMPANIES = FamilySpec(
     name="crm_companies",
     list_method="crm.company.list",
     id_field="ID",
     import_method="import.crm.companies",
-    select=_WIDE,
+    select=_WITH_CONTACT_DATA,
     delta_field="DATE_MODIFY",
     parents=("users",),
     fields_method="crm.company.fields",
@@ -29,7 +31,7 @@ CRM_CONTACTS = FamilySpec(
     list_method="crm.contact.list",
     id_field="ID",
     import_method="import.crm.contacts",
-    select=_WIDE,
+    select=_WITH_CONTACT_DATA,
     delta_field="DATE_MODIFY",
     parents=("users", "crm_companies"),
     fields_method="crm.contact.fields",

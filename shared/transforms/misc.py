@@ -8,6 +8,7 @@ from shared.models.base import source_id
 from shared.models.crm import SpItem
 from shared.models.tasks import TaskComment
 from shared.models.workflows import WorkflowTemplate
+from shared.sanitize import sanitize_html
 from shared.transforms.errors import TransformError
 from shared.transforms.guard import build, record_source_id
 from shared.transforms.refs import ref, refs
@@ -22,7 +23,7 @@ def task_comment_from_raw(raw: dict[str, Any]) -> TaskComment:
     sid = record_source_id("task:comment", raw)
     return build(sid, lambda: TaskComment(
         sourceId=sid, taskSourceId=ref("task", raw.get("TASK_ID")) or "",
-        authorSourceId=ref("user", raw.get("AUTHOR_ID")) or "", text=to_str(raw.get("POST_MESSAGE")),
+        authorSourceId=ref("user", raw.get("AUTHOR_ID")) or "", text=sanitize_html(to_str(raw.get("POST_MESSAGE"))),
         dateCreate=to_utc_iso(raw.get("POST_DATE")),
     ))
 

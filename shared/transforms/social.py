@@ -10,15 +10,33 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import re
 from typing import Any
 
 from shared.models.base import source_id
 from shared.models.chats import Chat, ChatMessage
 from shared.models.feed import FeedComment, FeedPost, MediaFile
+from shared.sanitize import sanitize_html
 from shared.transforms.errors import UNREADABLE, TransformError
 from shared.transforms.guard import build, record_source_id
 from shared.transforms.refs import ref, refs
 from shared.transforms.values import to_bool, to_int, to_str, to_utc_iso
+
+_DISK_TAG = re.compile(r"\[DISK FILE ID=(\d+)\]", re.IGNORECASE)
+
+
+def link_media(text: str, attachment_ids: list[int]) -> str:
+    """``[DISK FILE ID=<attachment id>]`` of the post's own attachments → ``[DISK FILE ID=<media sourceId>]``.
+
+    The gateway rewrites those to the target's file ids after the images were uploaded. Tags with the ``n``
+    prefix name disk objects, not attachments; they are left as they are (docs/limitations.md).
+    """
+    own = set(attachment_ids)
+    return _DISK_TAG.sub(
+        lambda m: f"[DISK FILE ID={source_id('feed:image', m.group(1))}]" if int(m.group(1)) in own else m.group(0),
+        text,
+    )
+
 
 _IMAGE_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif", b"RIFF": "image/webp"}
 
@@ -47,10 +65,12 @@ def chat_message_from_raw(raw: dict[str, Any]) -> ChatMessage:
 def feed_post_from_raw(raw: dict[str, Any]) -> FeedPost:
     """``log.blogpost.get`` item; ``FILES`` are attachment ids, i.e. the feed images' ids."""
     sid = record_source_id("feed:post", raw)
-    media = [source_id("feed:image", i) for i in (to_int(x) for x in raw.get("FILES") or []) if i > 0]
+    attachments = [i for i in (to_int(x) for x in raw.get("FILES") or []) if i > 0]
+    media = [source_id("feed:image", i) for i in attachments]
+    message = link_media(sanitize_html(to_str(raw.get("DETAIL_TEXT"))), attachments)
     return build(sid, lambda: FeedPost(
         sourceId=sid, authorSourceId=ref("user", raw.get("AUTHOR_ID")) or "", title=to_str(raw.get("TITLE")),
-        message=to_str(raw.get("DETAIL_TEXT")), datePublish=to_utc_iso(raw.get("DATE_PUBLISH")),
+        message=message, datePublish=to_utc_iso(raw.get("DATE_PUBLISH")),
         toAll=to_bool(raw.get("HAS_SOCNET_ALL", "Y")), mediaSourceIds=media,
     ))
 
@@ -68,7 +88,7 @@ def feed_comment_from_raw(raw: dict[str, Any]) -> FeedComment:
                              "users' comments for an admin webhook)", UNREADABLE)
     return build(sid, lambda: FeedComment(
         sourceId=sid, postSourceId=post, authorSourceId=ref("user", raw.get("author_id")) or "",
-        text=to_str(raw.get("text")), dateCreate=to_utc_iso(raw.get("date")),
+        text=sanitize_html(to_str(raw.get("text"))), dateCreate=to_utc_iso(raw.get("date")),
     ))
 
 

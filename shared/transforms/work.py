@@ -6,6 +6,7 @@ from typing import Any
 
 from shared.models.groups import Group, GroupMember
 from shared.models.tasks import Task
+from shared.sanitize import sanitize_html
 from shared.transforms.guard import build, record_source_id
 from shared.transforms.refs import ref, refs
 from shared.transforms.values import to_bool, to_int, to_str, to_utc_iso
@@ -36,7 +37,7 @@ def task_from_raw(raw: dict[str, Any]) -> Task:
     """One ``task.item.list`` item (UPPER keys, string numbers, empty dates as ``""``)."""
     sid = record_source_id("task", raw)
     return build(sid, lambda: Task(
-        sourceId=sid, title=to_str(raw.get("TITLE")), description=to_str(raw.get("DESCRIPTION")),
+        sourceId=sid, title=to_str(raw.get("TITLE")), description=sanitize_html(to_str(raw.get("DESCRIPTION"))),
         responsibleSourceId=ref("user", raw.get("RESPONSIBLE_ID")) or "",
         createdBySourceId=ref("user", raw.get("CREATED_BY")), groupSourceId=ref("group", raw.get("GROUP_ID")),
         parentSourceId=ref("task", raw.get("PARENT_ID")), auditorSourceIds=refs("user", raw.get("AUDITORS")),

@@ -67,3 +67,17 @@ def test_refusals_name_the_record(family: str, raw: dict[str, object], reason: s
         TRANSFORMS[family](raw)
     assert reason in info.value.reason
     assert info.value.source_id.startswith("cloud:")
+
+
+def test_post_links_own_attachments_and_is_sanitised() -> None:
+    post = TRANSFORMS["feed_posts"]({
+        "ID": "4", "AUTHOR_ID": "9", "TITLE": "t", "FILES": ["11"],
+        "DETAIL_TEXT": "see [DISK FILE ID=11] and [DISK FILE ID=99] <script>x()</script>[DISK FILE ID=n5]",
+    }).model_dump()
+    assert post["message"] == "see [DISK FILE ID=cloud:feed:image:11] and [DISK FILE ID=99] [DISK FILE ID=n5]"
+    assert post["mediaSourceIds"] == ["cloud:feed:image:11"]
+
+
+def test_task_description_is_sanitised() -> None:
+    task = TRANSFORMS["tasks"]({**TASK, "DESCRIPTION": "<b>ok</b><img src=x onerror=alert(1)>"}).model_dump()
+    assert task["description"] == '<b>ok</b><img src="x">'
