@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
-import socket
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from aiohttp import web
 
+from cli.serving import serve_app
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 
@@ -24,28 +22,7 @@ def _group() -> None:
 
 
 async def _serve(settings: GatewaySettings, host: str, port: int) -> None:
-    runner = web.AppRunner(create_app(settings), access_log=None, handle_signals=False)
-    await runner.setup()
-    # bind the socket ourselves so port 0 resolves to the real port before we announce it
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        await runner.cleanup()
-        raise SystemExit(f"gateway: cannot listen on {host}:{port}: {exc.strerror}") from None
-    site = web.SockSite(runner, sock)
-    await site.start()
-    print(f"listening on http://{host}:{sock.getsockname()[1]}", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        await runner.cleanup()
+    await serve_app(create_app(settings), host, port, "gateway")
 
 
 @app.command()

@@ -10,12 +10,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import signal
 import sys
 import threading
 from pathlib import Path
 
 import typer
+
+from cli.serving import wait_for_stop_signal
 
 app = typer.Typer(help="The local Durable Functions host (durable_local).", no_args_is_help=True)
 
@@ -40,13 +41,9 @@ async def _serve(target: str, port: int, db: Path, host_json: Path | None, fast_
     except OSError as exc:
         await host.stop()
         raise typer.Exit(_fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}")) from exc
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
     print(f"listening on {host.base_url}", flush=True)
     try:
-        await stop.wait()
+        await wait_for_stop_signal()
     finally:
         # close the SDK's keep-alive session first so the server has no open connection to wait for
         await _close_client_session()

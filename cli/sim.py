@@ -7,13 +7,12 @@ scripts (the demo, tests) can wait for it.  `--port 0` picks a free port and pri
 from __future__ import annotations
 
 import asyncio
-import signal
 import sys
 from pathlib import Path
 
 import typer
-from aiohttp import web
 
+from cli.serving import serve_app
 from simulator.app import create_app
 from simulator.settings import LIMIT_PLANS, PROFILES, SimSettings
 
@@ -33,25 +32,7 @@ def _webhook(value: str) -> tuple[int, str]:
 
 
 async def _run(settings: SimSettings, port: int) -> None:
-    application = create_app(settings)
-    runner = web.AppRunner(application, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", port)
-    await site.start()
-    bound = port
-    # aiohttp keeps the asyncio server on the site; it is the only way to learn which port `--port 0` chose
-    sockets = getattr(site._server, "sockets", None)
-    if sockets:
-        bound = sockets[0].getsockname()[1]
-    print(f"listening on http://127.0.0.1:{bound}", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        await runner.cleanup()
+    await serve_app(create_app(settings), "127.0.0.1", port, "simulator")
 
 
 @app.command()
