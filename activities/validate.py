@@ -15,7 +15,7 @@ from shared.contracts import FamilyCount, ReportInput
 from shared.errors import MigrationError
 from shared.report import build_report, render_html
 from shared.services.runtime import get_runtime
-from shared.validation import check_references, count_family, sample_users
+from shared.validation import SAMPLED, check_references, count_family, sample_family
 
 bp = df.Blueprint()
 
@@ -44,8 +44,9 @@ async def write_report(payload: dict[str, Any]) -> dict[str, Any]:
     samples: dict[str, tuple[int, int]] = {}
     if runtime.target is not None:
         references = await check_references(runtime.target, families)
-        if "users" in families:
-            samples["users"] = await sample_users(runtime.source, runtime.target)
+        for family in families:
+            if family in SAMPLED:
+                samples[family] = await sample_family(runtime.source, runtime.target, family)
     counts = {c.family: (c.source or 0, c.target or 0) for c in inp.counts}
     media = counts.get("feed_images", (0, 0))
     stats = runtime.source.stats

@@ -62,20 +62,34 @@ async def count_family(client: Bitrix24Client, family: str) -> int:
     return len(result) if isinstance(result, list) else 0
 
 
-async def sample_users(source: Bitrix24Client, target: Bitrix24Client, limit: int = 20) -> tuple[int, int]:
-    """Compare up to ``limit`` users field by field; returns (sampled, mismatches)."""
-    page = await source.call("user.get", {"SORT": "ID", "ORDER": "ASC", "start": 0})
-    users = page.result if isinstance(page.result, list) else []
-    step = max(1, len(users) // limit) if users else 1
+# family → (source kind, list method, filter param, external-id field in the target, fields compared)
+SAMPLED: dict[str, tuple[str, str, str, str, tuple[str, ...]]] = {
+    "users": ("user", "user.get", "FILTER", "XML_ID", ("EMAIL", "NAME", "LAST_NAME")),
+    "crm_companies": ("crm:company", "crm.company.list", "filter", "ORIGIN_ID", ("TITLE", "COMPANY_TYPE")),
+    "crm_contacts": ("crm:contact", "crm.contact.list", "filter", "ORIGIN_ID", ("NAME", "LAST_NAME", "POST")),
+    "crm_deals": ("crm:deal", "crm.deal.list", "filter", "ORIGIN_ID", ("TITLE", "STAGE_ID", "CURRENCY_ID")),
+}
+
+
+async def sample_family(source: Bitrix24Client, target: Bitrix24Client, family: str, limit: int = 20) -> tuple[
+        int, int]:
+    """Compare up to ``limit`` records of the first source chunk field by field with their target twins.
+
+    The twin is found by the external id the gateway stores (``XML_ID`` or ``ORIGIN_ID`` = sourceId); a record
+    without exactly one twin, or with a differing field, is a mismatch. Returns (sampled, mismatches).
+    """
+    kind, method, filter_param, external, fields = SAMPLED[family]
+    spec = get_family(family)
+    chunk = await fetch_keyset_chunk(source, spec, 0, max_pages=1)
+    records = chunk.records
+    step = max(1, len(records) // limit) if records else 1
     sampled = mismatches = 0
-    for user in users[::step][:limit]:
-        xml_id = f"cloud:user:{user['ID']}"
-        found = await target.call("user.get", {"FILTER": {"XML_ID": xml_id}})
-        rows = found.result if isinstance(found.result, list) else []
+    for record in records[::step][:limit]:
+        found = await target.call(method, {filter_param: {external: f"cloud:{kind}:{record[spec.id_field]}"},
+                                           "select": ["*", *fields, external]})
+        rows = spec.records_of(found.result)
         sampled += 1
-        if len(rows) != 1 or any(
-            str(rows[0].get(k, "")) != str(user.get(k, "")) for k in ("EMAIL", "NAME", "LAST_NAME")
-        ):
+        if len(rows) != 1 or any(str(rows[0].get(k) or "") != str(record.get(k) or "") for k in fields):
             mismatches += 1
     return sampled, mismatches
 
