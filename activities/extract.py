@@ -13,10 +13,10 @@ from typing import Any
 
 import azure.durable_functions as df
 
-from shared.bitrix24.feed import download_object
+from shared.bitrix24.feed import download_objects
 from shared.bitrix24.steps import fetch_step
 from shared.contracts import WATERMARK, ExtractInput, ExtractOutput, SourceCheck
-from shared.errors import MigrationError, Permanent
+from shared.errors import Permanent
 from shared.services.nested import attach_children
 from shared.services.runtime import Runtime, get_runtime
 
@@ -35,14 +35,15 @@ async def check_source(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _with_content(runtime: Runtime, records: list[dict[str, Any]]) -> None:
+    contents = await download_objects(runtime.source, [r["OBJECT_ID"] for r in records])
     for record in records:
-        try:
-            content = await download_object(runtime.source, record["OBJECT_ID"])
+        content = contents.get(str(record["OBJECT_ID"]))
+        if isinstance(content, bytes):
             record["CONTENT_B64"] = base64.b64encode(content).decode("ascii")
-        except MigrationError as exc:
+        else:
             # the transform dead-letters an image without content, with this reason
             record["CONTENT_B64"] = ""
-            record["_download_error"] = str(exc)
+            record["_download_error"] = str(content)
 
 
 @bp.activity_trigger(input_name="payload")

@@ -13,7 +13,13 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from shared.bitrix24.client import Bitrix24Client
-from shared.bitrix24.feed import attachment_ids, download_object, fresh_download_url, stream_feed_posts
+from shared.bitrix24.feed import (
+    attachment_ids,
+    download_object,
+    download_objects,
+    fresh_download_url,
+    stream_feed_posts,
+)
 from shared.families import get_family
 
 SimFactory = Callable[..., Awaitable[Any]]
@@ -88,3 +94,19 @@ async def test_image_chain_downloads_the_original_bytes(start_sim: SimFactory) -
             first = await fresh_download_url(client, image["OBJECT_ID"])
             assert first.startswith(sim.base)
             assert await download_object(client, image["OBJECT_ID"]) == base64.b64decode(image["CONTENT_B64"])
+
+
+async def test_many_images_take_one_rest_request_per_fifty(start_sim: SimFactory) -> None:
+    sim = await start_sim(seed=5)
+    dump = await sim.get("/_sim/dump")
+    images = dump["feed_images"]
+    assert len(images) >= 10
+    async with Bitrix24Client(sim.webhook, limits="off") as client:
+        before = client.stats.http_requests
+        contents = await download_objects(client, [i["OBJECT_ID"] for i in images] + ["999999"])
+        rest_requests = client.stats.http_requests - before
+    assert rest_requests == -(-(len(images) + 1) // 50)
+    for image in images:
+        assert contents[str(image["OBJECT_ID"])] == base64.b64decode(image["CONTENT_B64"])
+    # an unknown object fails alone, with the portal's reason
+    assert isinstance(contents["999999"], Exception)
