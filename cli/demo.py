@@ -76,13 +76,22 @@ class Stack:
             "AzureWebJobsStorage": self.storage,
             "DELTA_SCHEDULE": "0 */30 * * * *",
         }
-        self._spawn("host", cli_command("host", "serve", "--port", str(hp), "--db", str(work / "host.sqlite")),
-                    f"{self.host_url}/api/migrations/none", env=env)
+        self._host_args = (cli_command("host", "serve", "--port", str(hp), "--db", str(work / "host.sqlite")), env)
+        self.host = self._spawn("host", self._host_args[0], f"{self.host_url}/api/migrations/none", env=env)
 
-    def _spawn(self, name: str, argv: list[str], ready_url: str, env: dict[str, str] | None = None) -> None:
+    def restart_host(self) -> None:
+        """Kill the host with SIGKILL (as a crashed worker dies) and start it again on the same database."""
+        self.host.process.kill()
+        self.host.process.wait(timeout=10)
+        self.children.remove(self.host)
+        argv, env = self._host_args
+        self.host = self._spawn("host", argv, f"{self.host_url}/api/migrations/none", env=env)
+
+    def _spawn(self, name: str, argv: list[str], ready_url: str, env: dict[str, str] | None = None) -> Child:
         child = start(name, argv, self.out / "logs", env=env)
         self.children.append(child)
         wait_http(child, ready_url, timeout_s=90)
+        return child
 
     def close(self) -> None:
         for child in reversed(self.children):
