@@ -1,42 +1,24 @@
 """Validation reads: count each family on the source and the target portal, sample target records.
 
-Counting uses one offset page (``start=0``) per family, whose ``total`` is the portal's own COUNT — one request
-per family, cheap next to the export. Both portals are read through the read-only client, so validation can
-never write to either side.
+Keyset families are counted with one offset page (``start=0``), whose ``total`` is the portal's own COUNT; the
+others are counted by reading them through the export's own reader. Both portals are read through the
+read-only client, so validation can never write to either side.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from shared.bitrix24.children import stream_children
 from shared.bitrix24.client import Bitrix24Client
-from shared.bitrix24.export import stream_family
+from shared.bitrix24.export import keyset_all, stream_family
 from shared.bitrix24.keyset import fetch_keyset_chunk
 from shared.families import get_family
 
 
-async def parent_ids(client: Bitrix24Client, family: str) -> list[str]:
-    """Every id of a keyset family, read in chained batches (2,500 ids per request)."""
+async def _ids(client: Bitrix24Client, family: str) -> set[str]:
+    """Every id of a keyset family, read with the export's own keyset reader."""
     spec = get_family(family)
-    ids: list[str] = []
-    after = 0
-    while True:
-        chunk = await fetch_keyset_chunk(client, spec, after)
-        ids.extend(str(r[spec.id_field]) for r in chunk.records)
-        after = chunk.last_id
-        if chunk.done or not chunk.records:
-            return ids
-
-
-async def count_children(client: Bitrix24Client, family: str) -> int:
-    """Records of a per-parent family (members of every group), 50 parents per batch request."""
-    spec = get_family(family)
-    parents = await parent_ids(client, spec.parent_family or "")
-    total = 0
-    async for round_ in stream_children(client, spec, parents):
-        total += len(round_.records)
-    return total
+    return {str(spec.record_id(r)) async for group in keyset_all(client, spec) for r in group}
 
 
 async def count_family(client: Bitrix24Client, family: str) -> int:
@@ -46,8 +28,6 @@ async def count_family(client: Bitrix24Client, family: str) -> int:
     processes) are counted by reading them through the same reader the export uses.
     """
     spec = get_family(family)
-    if spec.paging == "children" and spec.parent_family == "groups":
-        return await count_children(client, family)
     if spec.paging != "keyset" or family == "crm_sp_items":
         return sum([len(group) async for group in stream_family(client, family)])
     params: dict[str, Any] = {**spec.base_params, "start": 0}
@@ -62,12 +42,12 @@ async def count_family(client: Bitrix24Client, family: str) -> int:
     return len(result) if isinstance(result, list) else 0
 
 
-# family → (source kind, list method, filter param, external-id field in the target, fields compared)
-SAMPLED: dict[str, tuple[str, str, str, str, tuple[str, ...]]] = {
-    "users": ("user", "user.get", "FILTER", "XML_ID", ("EMAIL", "NAME", "LAST_NAME")),
-    "crm_companies": ("crm:company", "crm.company.list", "filter", "ORIGIN_ID", ("TITLE", "COMPANY_TYPE")),
-    "crm_contacts": ("crm:contact", "crm.contact.list", "filter", "ORIGIN_ID", ("NAME", "LAST_NAME", "POST")),
-    "crm_deals": ("crm:deal", "crm.deal.list", "filter", "ORIGIN_ID", ("TITLE", "STAGE_ID", "CURRENCY_ID")),
+# family → (source kind, external-id field in the target, fields compared); method and filter come from the spec
+SAMPLED: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "users": ("user", "XML_ID", ("EMAIL", "NAME", "LAST_NAME")),
+    "crm_companies": ("crm:company", "ORIGIN_ID", ("TITLE", "COMPANY_TYPE")),
+    "crm_contacts": ("crm:contact", "ORIGIN_ID", ("NAME", "LAST_NAME", "POST")),
+    "crm_deals": ("crm:deal", "ORIGIN_ID", ("TITLE", "STAGE_ID", "CURRENCY_ID")),
 }
 
 
@@ -78,15 +58,15 @@ async def sample_family(source: Bitrix24Client, target: Bitrix24Client, family: 
     The twin is found by the external id the gateway stores (``XML_ID`` or ``ORIGIN_ID`` = sourceId); a record
     without exactly one twin, or with a differing field, is a mismatch. Returns (sampled, mismatches).
     """
-    kind, method, filter_param, external, fields = SAMPLED[family]
+    kind, external, fields = SAMPLED[family]
     spec = get_family(family)
     chunk = await fetch_keyset_chunk(source, spec, 0, max_pages=1)
     records = chunk.records
     step = max(1, len(records) // limit) if records else 1
     sampled = mismatches = 0
     for record in records[::step][:limit]:
-        found = await target.call(method, {filter_param: {external: f"cloud:{kind}:{record[spec.id_field]}"},
-                                           "select": ["*", *fields, external]})
+        twin = {external: f"cloud:{kind}:{record[spec.id_field]}"}
+        found = await target.call(spec.list_method, {spec.filter_param: twin, "select": ["*", *fields, external]})
         rows = spec.records_of(found.result)
         sampled += 1
         if len(rows) != 1 or any(str(rows[0].get(k) or "") != str(record.get(k) or "") for k in fields):
@@ -112,7 +92,7 @@ async def check_references(target: Bitrix24Client, families: list[str]) -> tuple
 
     async def ids_of(family: str) -> set[str]:
         if family not in ids:
-            ids[family] = set(await parent_ids(target, family))
+            ids[family] = await _ids(target, family)
         return ids[family]
 
     checked = orphans = 0
