@@ -24,23 +24,14 @@ async def load_batch(payload: dict[str, Any]) -> dict[str, Any]:
     size = max(1, min(inp.batch_size, MAX_BATCH.get(method, 50)))
     items: list[dict[str, Any]] = await runtime.storage.get_json(inp.canonical_blob)
     total = GatewayResult()
-    nested = {item["sourceId"]: nested_count(inp.family, item) for item in items}
-    children_imported = children_duplicate = 0
     for start in range(0, len(items), size):
         result = await runtime.gateway.send(
             method, items[start : start + size], scope=f"{inp.run_id}/{inp.canonical_blob}/{start}",
             test_limit=inp.test_limit,
         )
         await runtime.storage.record_ids(inp.family, result.ids, inp.run_id)
-        total.imported += result.imported
-        total.skipped += result.skipped
-        total.failed.extend(result.failed)
-        total.duplicate.extend(result.duplicate)
-        total.updated.extend(result.updated)
-        total.throttled += result.throttled
-        written = set(result.ids) - set(result.duplicate) - {s["sourceId"] for s in result.skipped_items}
-        children_imported += sum(nested.get(sid, 0) for sid in written)
-        children_duplicate += sum(nested.get(sid, 0) for sid in result.duplicate)
+        total.merge(result)
+    nested = {item["sourceId"]: nested_count(inp.family, item) for item in items}
     dead = await runtime.storage.dead_letter(inp.run_id, inp.family, total.failed) if total.failed else 0
     return LoadOutput(
         imported=total.imported,
@@ -50,6 +41,6 @@ async def load_batch(payload: dict[str, Any]) -> dict[str, Any]:
         updated=len(total.updated),
         dead_lettered=dead,
         throttled=total.throttled,
-        children_imported=children_imported,
-        children_duplicate=children_duplicate,
+        children_imported=sum(nested.get(sid, 0) for sid in total.written()),
+        children_duplicate=sum(nested.get(sid, 0) for sid in total.duplicate),
     ).model_dump(mode="json")

@@ -50,6 +50,17 @@ class GatewayResult:
     skipped_items: list[dict[str, Any]] = field(default_factory=list)
     throttled: int = 0
 
+    def merge(self, other: GatewayResult) -> None:
+        """Fold another batch's result into these totals."""
+        self.add({"imported": other.imported, "skipped": other.skipped, "failed": other.failed,
+                  "duplicate": other.duplicate, "updated": other.updated, "ids": other.ids,
+                  "skipped_items": other.skipped_items})
+        self.throttled += other.throttled
+
+    def written(self) -> set[str]:
+        """Source ids created or updated by these batches (not duplicates, not skipped)."""
+        return set(self.ids) - set(self.duplicate) - {s["sourceId"] for s in self.skipped_items}
+
     def add(self, body: dict[str, Any]) -> None:
         """Fold one 200 response body into the totals."""
         self.imported += int(body.get("imported", 0))

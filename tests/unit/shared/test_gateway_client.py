@@ -75,3 +75,18 @@ def test_idempotency_key_depends_on_scope_method_and_body() -> None:
     assert key == idempotency_key("run-1/p/0", "import.users.batch", b"[]")
     assert key != idempotency_key("run-2/p/0", "import.users.batch", b"[]")
     assert key != idempotency_key("run-1/p/0", "import.users.batch", b"[1]")
+
+
+def test_results_merge_and_name_what_was_written() -> None:
+    from shared.gateway_client import GatewayResult
+
+    total, first, second = GatewayResult(), GatewayResult(), GatewayResult()
+    first.add({"imported": 2, "ids": {"a": 1, "b": 2}, "updated": ["b"]})
+    second.add({"imported": 0, "skipped": 1, "ids": {"c": 3, "d": 4}, "duplicate": ["c"],
+                "skipped_items": [{"sourceId": "d", "reason": "unchanged"}]})
+    second.throttled = 1
+    total.merge(first)
+    total.merge(second)
+    assert (total.imported, total.skipped, total.throttled) == (2, 1, 1)
+    assert total.duplicate == ["c"] and total.updated == ["b"]
+    assert total.written() == {"a", "b"}
