@@ -8,14 +8,13 @@ watermark moves only when a run succeeds (``record_watermark`` at the end of ``m
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 import azure.durable_functions as df
 import azure.functions as func
 
-from shared.config import get_settings
-from shared.contracts import DELTA_INSTANCE_ID, MIGRATION_ORCHESTRATOR, WATERMARK, MigrationInput
+from shared.contracts import DELTA_INSTANCE_ID, MIGRATION_ORCHESTRATOR, WATERMARK
 from shared.services.runtime import get_runtime
+from starters.migrations import run_input
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
@@ -34,10 +33,6 @@ async def delta_timer(timer: func.TimerRequest, client: df.DurableOrchestrationC
     if since is None:
         log.info("no complete migration has finished yet; the delta timer waits for one")
         return
-    inp = MigrationInput(
-        run_id=DELTA_INSTANCE_ID, phase="delta", since=since,
-        steps_per_generation=get_settings().steps_per_generation,
-        started_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    )
+    inp = run_input(DELTA_INSTANCE_ID, "delta", since=since)
     await client.start_new(MIGRATION_ORCHESTRATOR, DELTA_INSTANCE_ID, inp.model_dump(mode="json"))
     log.info("delta run started for changes since %s", since)

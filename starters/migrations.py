@@ -62,11 +62,15 @@ def parse_start(phase: str, raw: bytes) -> MigrationInput | str:
         return f"unknown families: {', '.join(unknown)}"
     if phase == "delta" and not body.since:
         return "a delta run needs 'since' (ISO timestamp)"
+    return run_input("run-" + uuid.uuid4().hex[:12], phase, families=body.families, test_limit=body.test_limit,
+                     since=body.since)
+
+
+def run_input(run_id: str, phase: str, **fields: Any) -> MigrationInput:
+    """The orchestrator input of a new run: the clock and the settings are read here, never in the orchestrator."""
     return MigrationInput(
-        run_id="run-" + uuid.uuid4().hex[:12], phase=phase, families=body.families,
-        test_limit=body.test_limit, since=body.since,
-        steps_per_generation=get_settings().steps_per_generation,
-        started_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        run_id=run_id, phase=phase, steps_per_generation=get_settings().steps_per_generation,
+        started_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), **fields,
     )
 
 
